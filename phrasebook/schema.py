@@ -154,7 +154,10 @@ class Entry(Reviewed):
     sources: list[Source] = Field(min_length=1)
     triggers: list[str] = Field(min_length=3)
     threshold: float | None = Field(default=None, ge=0.0, le=1.0)
-    keywords: list[str] = Field(default_factory=list)
+    #: Concept groups that a clause must contain before the entry can fire: every group must be
+    #: present, by any one of its terms. A term is a word stem ("learn" covers learns/learned/learning)
+    #: or a phrase ("from scratch"). This is the precision anchor; triggers carry the wording.
+    requires: list[list[str]] = Field(min_length=1)
     triage: Triage | None = None
     examples: Examples
 
@@ -163,6 +166,14 @@ class Entry(Reviewed):
     def _slug(cls, value: str) -> str:
         if not _ID_PATTERN.match(value):
             raise ValueError(f"'{value}' is not a lowercase-hyphenated id (expected e.g. inference-is-free)")
+        return value
+
+    @field_validator("requires")
+    @classmethod
+    def _non_empty_groups(cls, value: list[list[str]]) -> list[list[str]]:
+        for group in value:
+            if not group or any(not term.strip() for term in group):
+                raise ValueError("every requires group needs at least one non-empty term")
         return value
 
     @field_validator("triggers")
