@@ -1,0 +1,57 @@
+"""Linguistic guards: reasons a clause that *mentions* a misconception does not *state* it.
+
+All functions take canonical text (see ``intents.normalize.canonical``) and are pure.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Negation cues after contraction expansion ("won't" → "will not").
+_NEGATION = re.compile(r"\b(?:not|never|no|nor|neither|none|nobody|nowhere|without|hardly|barely|nope)\b")
+# Cues that look like negation but do not deny the clause.
+_FALSE_NEGATION = re.compile(
+    r"\bnot (?:just|only|merely|simply)\b|\bno (?:doubt|wonder|matter)\b|\bif not\b|\bnot sure\b|\bnot cheap\b"
+    r"|\bno joke\b|\bnever been (?:cheaper|easier)\b|\bno brainer\b|\bnot a problem\b"
+)
+# A question that opens with a negated auxiliary is rhetorical: "doesn't it learn from our chats?"
+_RHETORICAL = re.compile(
+    r"^(?:but |so |and |wait |hmm )?(?:is|are|does|do|did|will|would|can|could|should|was|were|has|have) "
+    r"not\b|\bright\?$|\bno\?$"
+)
+
+# Meta-talk: the message is *about* the wording, or corrects it, rather than stating it.
+_META = re.compile(
+    r"\b(?:do not|never|avoid|stop|quit) (?:say|saying|tell|telling|claim|claiming|use|write|promise|imply)\b"
+    r"|\binstead of (?:saying|telling|claiming)\b|\brather than (?:saying|telling|claim)"
+    r"|\bdon't say\b|\bdont say\b|\bdo say\b|\bdon t say\b|\bdo not-say\b|\bdon't-say\b|\bdont-say\b"
+    r"|\bmisconceptions?\b|\bmyths?\b|\bmisunderstanding\b|\bfalse(?:ly)?\b|\buntrue\b|\bincorrect(?:ly)?\b"
+    r"|\bwrong\b|\bnot true\b|\bnot the case\b|\bnot how\b|\bcommon mistake\b|\bnot accurate\b|\binaccurate\b"
+    r"|\bmistakenly\b|\berroneous(?:ly)?\b|\bcorrect(?:ing|ed)? (?:them|him|her|that|this|people|the)\b"
+    r"|\brow \d+\b|\bthe table\b|\bphrasebook\b|\bdosay\b|\bcheat ?sheet\b|\bthe list\b|\bdon'?t-say list\b"
+    r"|\bpeople (?:often |always |usually )?(?:think|assume|believe|say)\b"
+    r"|\b(?:assume|assuming|think|thinks|thinking|believe|believes) that\b.*\b(?:but|actually|in fact)\b"
+    r"|\bexample of (?:a|the)\b|\bred flag\b|\bwhen (?:a |the )?(?:buyer|client|customer|someone) says\b"
+    r"|\bif (?:a |the )?(?:buyer|client|customer|someone|they) (?:says|asks)\b|\breframe\b|\bpushback\b"
+)
+
+
+def is_negated(clause: str) -> bool:
+    """True when the clause carries a negation cue that denies it."""
+    text = _FALSE_NEGATION.sub(" ", clause)
+    if not _NEGATION.search(text):
+        return False
+    if clause.endswith("?") and _RHETORICAL.search(clause):
+        # "isn't fine-tuning expensive?" asks for agreement with the claim; count the cue out.
+        return len(_NEGATION.findall(text)) > 1
+    return True
+
+
+def negation_parity(clause: str) -> bool:
+    """Parity of negation (True = negated). Compared between a clause and the trigger it matched."""
+    return is_negated(clause)
+
+
+def is_meta_talk(message: str) -> bool:
+    """True when the message talks about the misconception's wording (a quote, a correction, a list)."""
+    return bool(_META.search(message))
