@@ -70,6 +70,7 @@ class Reply(Frozen):
 
 class Decision(Frozen):
     action: Action
-    reason: str  # "matched", "no-match", "duplicate", "cooldown", "snoozed", "already-in-thread", "bot", "off"
+    #: "matched", "no-match", "duplicate", "cooldown", "snoozed", "already-in-thread", "bot", "off"
+    reason: str
     reply: Reply | None = None
     thread_root: str | None = None

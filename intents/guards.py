@@ -11,8 +11,8 @@ import re
 _NEGATION = re.compile(r"\b(?:not|never|no|nor|neither|none|nobody|nowhere|without|hardly|barely|nope)\b")
 # Cues that look like negation but do not deny the clause.
 _FALSE_NEGATION = re.compile(
-    r"\bnot (?:just|only|merely|simply)\b|\bno (?:doubt|wonder|matter)\b|\bif not\b|\bnot sure\b|\bnot cheap\b"
-    r"|\bno joke\b|\bnever been (?:cheaper|easier)\b|\bno brainer\b|\bnot a problem\b"
+    r"\bnot (?:just|only|merely|simply)\b|\bno (?:doubt|wonder|matter)\b|\bif not\b|\bnot sure\b"
+    r"|\bnot cheap\b|\bno joke\b|\bnever been (?:cheaper|easier)\b|\bno brainer\b|\bnot a problem\b"
 )
 # A question that opens with a negated auxiliary is rhetorical: "doesn't it learn from our chats?"
 _RHETORICAL = re.compile(

@@ -30,7 +30,52 @@ DEFAULT_THRESHOLD = 0.62
 TYPO_CUTOFF = 84.0
 #: Very common words that must never be "repaired" into phrasebook vocabulary.
 _NEVER_REPAIR = frozenset(
-    ["about", "above", "after", "again", "their", "there", "these", "those", "which", "while", "would", "could", "should", "other", "where", "being", "doing", "going", "today", "having", "still", "every", "great", "thing", "think", "right", "never", "really", "money", "model", "month", "later", "learned", "lesson", "plans", "plane", "trains", "brain", "grain", "drain", "rains", "lean", "leans", "clean"]
+    (
+        "about",
+        "above",
+        "after",
+        "again",
+        "their",
+        "there",
+        "these",
+        "those",
+        "which",
+        "while",
+        "would",
+        "could",
+        "should",
+        "other",
+        "where",
+        "being",
+        "doing",
+        "going",
+        "today",
+        "having",
+        "still",
+        "every",
+        "great",
+        "thing",
+        "think",
+        "right",
+        "never",
+        "really",
+        "money",
+        "model",
+        "month",
+        "later",
+        "learned",
+        "lesson",
+        "plans",
+        "plane",
+        "trains",
+        "brain",
+        "grain",
+        "drain",
+        "rains",
+        "lean",
+        "leans",
+        "clean",
+    )
 )
 
 
@@ -154,7 +199,7 @@ class Matcher:
             hit = process.extractOne(clause.rstrip("?"), compiled.triggers, scorer=_similarity)
             if hit is None:
                 continue
-            trigger, raw_score, index = hit
+            _, raw_score, index = hit
             score = raw_score / 100.0
             suppressed: str | None = None
             if clause_negated != compiled.trigger_negated[index]:
