@@ -117,7 +117,7 @@ def cmd_eval(args: argparse.Namespace, out: TextIO) -> int:
 def cmd_lookup(args: argparse.Namespace, out: TextIO) -> int:
     from intents.lookup import search
 
-    from bot.render.text import render_lookup
+    from bot.render.lookups import render_lookup
 
     phrasebook = _load(args)
     result = search(phrasebook, " ".join(args.query))
@@ -128,7 +128,7 @@ def cmd_lookup(args: argparse.Namespace, out: TextIO) -> int:
 def cmd_cost(args: argparse.Namespace, out: TextIO) -> int:
     from intents.cost import CostQueryError, estimate, parse_cost_query
 
-    from bot.render.text import render_cost
+    from bot.render.lookups import render_cost
 
     phrasebook = _load(args)
     try:
@@ -155,8 +155,9 @@ def cmd_tip(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_lint(args: argparse.Namespace, out: TextIO) -> int:
-    from intents.examples import check_examples
     from phrasebook.lint import lint
+
+    from intents.examples import check_examples
 
     directory = Path(args.dir) if args.dir else _phrasebook_dir(args)
     today = date.fromisoformat(args.today) if args.today else date.today()

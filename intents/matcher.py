@@ -84,6 +84,7 @@ class _CompiledEntry:
     entry: Entry
     gates: tuple[re.Pattern[str], ...]
     triggers: tuple[str, ...]
+    trigger_lengths: tuple[int, ...]
     trigger_negated: tuple[bool, ...]
     threshold: float
 
@@ -104,19 +105,19 @@ def _compile_entry(entry: Entry) -> _CompiledEntry:
         entry=entry,
         gates=gates,
         triggers=triggers,
+        trigger_lengths=tuple(len(t.split()) for t in triggers),
         trigger_negated=tuple(guards.is_negated(t) for t in triggers),
         threshold=entry.threshold if entry.threshold is not None else DEFAULT_THRESHOLD,
     )
 
 
-def _similarity(clause: str, trigger: str) -> float:
+def _similarity(clause: str, clause_len: int, trigger: str, trigger_len: int) -> float:
     """0..100: how closely a clause says what a trigger says."""
     sort = fuzz.token_sort_ratio(clause, trigger)
     tset = fuzz.token_set_ratio(clause, trigger)
     # token_set is generous when one side is a subset; temper it by the length difference.
-    clause_len, trigger_len = len(clause.split()), len(trigger.split())
     spread = abs(clause_len - trigger_len) / max(clause_len, trigger_len, 1)
-    return max(sort, tset * (1.0 - 0.35 * spread))
+    return float(max(sort, tset * (1.0 - 0.35 * spread)))
 
 
 class Matcher:
@@ -133,7 +134,7 @@ class Matcher:
                 for term in group:
                     vocabulary.update(canonical(term).split())
         self._vocabulary = frozenset(vocabulary)
-        self._long_words = tuple(sorted(w for w in vocabulary if len(w) >= 5))
+        self._long_words = tuple(sorted(w for w in vocabulary if len(w) >= 4))
         self._repair = lru_cache(maxsize=65_536)(self._repair_uncached)
 
     @property
@@ -176,7 +177,7 @@ class Matcher:
     # --- internals ------------------------------------------------------------------------------
 
     def _repair_uncached(self, token: str) -> str:
-        if len(token) < 5 or token in self._vocabulary or token in _NEVER_REPAIR or not token.isalpha():
+        if len(token) < 4 or token in self._vocabulary or token in _NEVER_REPAIR or not token.isalpha():
             return token
         hit = process.extractOne(token, self._long_words, scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF)
         if hit is None or hit[0][0] != token[0] or abs(len(hit[0]) - len(token)) > 2:
@@ -196,10 +197,12 @@ class Matcher:
         for compiled in self._entries:
             if not all(gate.search(clause) for gate in compiled.gates):
                 continue
-            hit = process.extractOne(clause.rstrip("?"), compiled.triggers, scorer=_similarity)
-            if hit is None:
-                continue
-            _, raw_score, index = hit
+            text = clause.rstrip("?")
+            length = len(text.split())
+            raw_score, index = max(
+                (_similarity(text, length, trigger, compiled.trigger_lengths[i]), i)
+                for i, trigger in enumerate(compiled.triggers)
+            )
             score = raw_score / 100.0
             suppressed: str | None = None
             if clause_negated != compiled.trigger_negated[index]:

@@ -58,7 +58,9 @@ def strip_markup(text: str) -> str:
     text = _SLACK_CHANNEL.sub(lambda m: f" #{m.group(1) or 'channel'} ", text)
     text = _SLACK_SPECIAL.sub(" ", text)
     text = _SLACK_LINK.sub(lambda m: f" {m.group(2) or ''} ", text)
-    text = _HTML_BLOCKQUOTE.sub(lambda m: "\n" + "\n".join("> " + ln for ln in m.group(1).splitlines()), text)
+    text = _HTML_BLOCKQUOTE.sub(
+        lambda m: "\n" + "\n".join("> " + ln for ln in m.group(1).splitlines()) + "\n", text
+    )
     text = _HTML_BREAK.sub("\n", text)
     text = _HTML_TAG.sub(" ", text)
     text = html.unescape(text)
