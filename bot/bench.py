@@ -120,7 +120,10 @@ def naive_baseline(phrasebook: Phrasebook) -> Callable[[str], object]:
 
 def startup_ms(runs: int = 5) -> float:
     """Wall time of a fresh interpreter that loads the phrasebook and builds the matcher (best of runs)."""
-    code = "from phrasebook.loader import load_phrasebook; from intents.matcher import Matcher; Matcher(load_phrasebook())"
+    code = (
+        "from phrasebook.loader import load_phrasebook; from intents.matcher import Matcher; "
+        "Matcher(load_phrasebook())"
+    )
     best = float("inf")
     for _ in range(runs):
         t0 = time.perf_counter()

@@ -43,7 +43,8 @@ def _command(line: str, phrasebook: Phrasebook, matcher: Matcher, console: Conso
             state = candidate.suppressed_by or "fires"
             console.print(
                 escape(
-                    f"{candidate.entry:<28} {candidate.score:.2f} {state:<10} '{candidate.clause}' ~ '{candidate.trigger}'"
+                    f"{candidate.entry:<28} {candidate.score:.2f} {state:<10} "
+                    f"'{candidate.clause}' ~ '{candidate.trigger}'"
                 )
             )
     elif name == "tip":
