@@ -116,6 +116,8 @@ def evaluate(lines: list[LabelledLine], match: Callable[[str], list[Match]]) -> 
             tp += 1
             stat(predicted).tp += 1
             continue
+        if predicted == NONE and not gold:
+            continue  # correctly silent
         if predicted != NONE:
             fp += 1
             stat(predicted).fp += 1
