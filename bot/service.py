@@ -1,0 +1,277 @@
+"""``Dosay``: the I/O-owning orchestration around the pure core. One instance per process.
+
+Adapters (Slack, Teams, playground) translate a platform event into an ``InboundMessage``, call
+``on_message`` and render the ``Decision``'s ``Reply``. Everything that must hold across processes
+(dedupe, once per thread, the daily tip) is decided by database constraints in ``Store``, not memory.
+
+Typical adapter flow::
+
+    decision = await dosay.on_message(msg)
+    if decision.reply is not None:
+        ref = await post(...)                        # platform call
+        await dosay.record_reply(msg, decision, ref)  # lets edits update the reply later
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date, datetime, timedelta
+from typing import Any, Literal, ParamSpec, Protocol, TypeVar
+
+from pydantic import BaseModel, ConfigDict
+
+from bot import core, policy
+from bot.core_types import Decision, InboundMessage, Platform
+from bot.policy import ChannelSettings, HistoryFacts
+from bot.storage.store import CorrectionRecord, Store
+from intents.types import Match
+from phrasebook.schema import Phrasebook, Tip
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+FeedbackKind = Literal["helpful", "not_misconception"]
+
+
+class MatcherLike(Protocol):
+    def match(self, text: str) -> list[Match]: ...
+
+
+class EditOutcome(BaseModel):
+    """What an edit means for dosay's earlier reply to that message."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    #: "retracted": the edited text no longer states the corrected entry (an accepted correction);
+    #: "unchanged": it still does, or dosay never replied to that message; "duplicate": seen before.
+    kind: Literal["retracted", "unchanged", "duplicate"]
+    entry_id: str | None = None
+    reply_ref: str | None = None  # what the adapter stored with record_reply (Slack: the reply's ts)
+    thread_root: str | None = None
+
+
+class Dosay:
+    def __init__(
+        self,
+        *,
+        phrasebook: Phrasebook,
+        matcher: MatcherLike,
+        store: Store,
+        clock: Callable[[], datetime],
+        cooldown: timedelta = policy.DEFAULT_COOLDOWN,
+        snooze_for: timedelta = policy.DEFAULT_SNOOZE,
+    ) -> None:
+        self.phrasebook = phrasebook
+        self.matcher = matcher
+        self.store = store
+        self.clock = clock
+        self.cooldown = cooldown
+        self.snooze_for = snooze_for
+        # SQLite allows one writer: serialise its calls; PostgreSQL gets a small pool.
+        self._executor = ThreadPoolExecutor(
+            max_workers=1 if store.is_sqlite else 8, thread_name_prefix="dosay-db"
+        )
+
+    async def _io(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._executor, lambda: fn(*args, **kwargs))
+
+    def close(self) -> None:
+        self._executor.shutdown(wait=True)
+        self.store.close()
+
+    # --- messages ------------------------------------------------------------------------------
+
+    @staticmethod
+    def _delivery_keys(msg: InboundMessage, kind: str = "msg") -> list[str]:
+        keys = [f"{msg.platform}:{msg.workspace}:{msg.channel}:{kind}:{msg.message_id}"]
+        if msg.delivery_id:
+            keys.append(f"{msg.platform}:delivery:{msg.delivery_id}")
+        return keys
+
+    async def on_message(self, msg: InboundMessage) -> Decision:
+        """Decide and record. Dedupes on the delivery id AND platform+channel+message id."""
+        if msg.is_bot:
+            return Decision(action="silent", reason="bot")
+        now = msg.received_at
+        if not await self._io(self.store.claim_delivery, self._delivery_keys(msg), now):
+            return Decision(action="silent", reason="duplicate")
+        settings = await self.channel_settings(msg.platform, msg.workspace, msg.channel)
+        early = core.pre_check(msg, settings)
+        if early is not None:
+            return early
+        matches = self.matcher.match(msg.text)
+        if not matches:
+            return Decision(action="silent", reason="no-match")
+        facts = await self._io(self._facts, msg, [m.entry for m in matches])
+        decision = core.decide(msg, matches, settings, facts, self.phrasebook, cooldown=self.cooldown)
+        if decision.reply is None:
+            return decision
+        record = CorrectionRecord(
+            platform=msg.platform,
+            workspace=msg.workspace,
+            channel=msg.channel,
+            thread_root=msg.thread_root,
+            message_id=msg.message_id,
+            user=msg.user,
+            entry_id=decision.reply.entry_id,
+            action=decision.action,
+            created_at=now,
+        )
+        if not await self._io(self.store.record_correction, record):
+            return Decision(action="silent", reason="already-in-thread")
+        return decision
+
+    def _facts(self, msg: InboundMessage, entry_ids: list[str]) -> HistoryFacts:
+        return HistoryFacts(
+            snoozed_until=self.store.snoozed_until(msg.platform, msg.workspace, msg.user),
+            in_thread=frozenset(
+                self.store.entries_in_thread(msg.platform, msg.workspace, msg.channel, msg.thread_root)
+            ),
+            last_in_channel=self.store.last_corrections(msg.platform, msg.workspace, msg.channel, entry_ids),
+        )
+
+    async def record_reply(self, msg: InboundMessage, decision: Decision, reply_ref: str) -> None:
+        """Remember where the reply went (Slack: its ts) so an edit can update it."""
+        if decision.reply is None:
+            return
+        await self._io(
+            self.store.set_reply_ref,
+            msg.platform,
+            msg.workspace,
+            msg.channel,
+            msg.message_id,
+            decision.reply.entry_id,
+            reply_ref,
+        )
+
+    async def on_edit(self, msg: InboundMessage) -> EditOutcome:
+        """``msg`` carries the edited text and the ORIGINAL message id (``delivery_id`` = the edit event)."""
+        if msg.delivery_id and not await self._io(
+            self.store.claim_delivery, [f"{msg.platform}:delivery:{msg.delivery_id}"], msg.received_at
+        ):
+            return EditOutcome(kind="duplicate")
+        found = await self._io(
+            self.store.corrections_for_message, msg.platform, msg.workspace, msg.channel, msg.message_id
+        )
+        live = [c for c in found if c.retracted_at is None]
+        if not live:
+            return EditOutcome(kind="unchanged")
+        still = {m.entry for m in self.matcher.match(msg.text)}
+        for correction in live:
+            if correction.entry_id not in still:
+                await self._io(self.store.mark_retracted, correction.id, msg.received_at)
+                return EditOutcome(
+                    kind="retracted",
+                    entry_id=correction.entry_id,
+                    reply_ref=correction.reply_ref,
+                    thread_root=correction.thread_root,
+                )
+        return EditOutcome(kind="unchanged", entry_id=live[0].entry_id, reply_ref=live[0].reply_ref)
+
+    # --- feedback, snooze, settings --------------------------------------------------------------
+
+    async def feedback(
+        self,
+        *,
+        platform: Platform,
+        workspace: str,
+        channel: str,
+        user: str,
+        entry_id: str,
+        kind: FeedbackKind,
+        text: str | None = None,
+    ) -> None:
+        """Store a button press. ``text`` only when the user chose to submit it (consent)."""
+        await self._io(
+            self.store.add_feedback, platform, workspace, channel, user, entry_id, kind, text, self.clock()
+        )
+
+    async def snooze(
+        self, *, platform: Platform, workspace: str, user: str, until: datetime | None = None
+    ) -> datetime:
+        until = until or self.clock() + self.snooze_for
+        await self._io(self.store.set_snooze, platform, workspace, user, until)
+        return until
+
+    async def channel_settings(self, platform: Platform, workspace: str, channel: str) -> ChannelSettings:
+        found = await self._io(self.store.get_channel_settings, platform, workspace, channel)
+        return found or ChannelSettings(platform=platform, workspace=workspace, channel=channel)
+
+    async def update_channel_settings(
+        self, platform: Platform, workspace: str, channel: str, **changes: Any
+    ) -> ChannelSettings:
+        """Validate and store; raises ``pydantic.ValidationError`` with a readable message on bad input."""
+        current = await self.channel_settings(platform, workspace, channel)
+        updated = ChannelSettings.model_validate({**current.model_dump(), **changes})
+        await self._io(self.store.put_channel_settings, updated, self.clock())
+        return updated
+
+    # --- lookups and tips --------------------------------------------------------------------------
+
+    def lookup(self, query: str) -> Any:
+        """``intents.lookup.search`` over this phrasebook (imported lazily: written by another engineer)."""
+        search = importlib.import_module("intents.lookup").search
+        return search(self.phrasebook, query)
+
+    def stale_ids(self, day: date) -> set[str]:
+        """Entries and cost bands whose figures are past their review date: never tipped."""
+        stale = set(self.phrasebook.stale_entries(day))
+        return stale | {b.id for b in self.phrasebook.cost_bands.values() if b.is_stale(day)}
+
+    def tip_for(self, day: date) -> Tip | None:
+        from bot.scheduler import pick_tip
+
+        return pick_tip(self.phrasebook, day, self.stale_ids(day))
+
+    async def claim_tip(self, platform: Platform, workspace: str, channel: str, day: date) -> Tip | None:
+        """The tip to post today, or None when another process (or an earlier run) already claimed it.
+
+        Exactly once per channel per day across processes: an INSERT against a unique constraint.
+        """
+        tip = self.tip_for(day)
+        if tip is None:
+            return None
+        claimed = await self._io(
+            self.store.claim_tip, platform, workspace, channel, day, tip.id, self.clock()
+        )
+        return tip if claimed else None
+
+    async def release_tip(self, platform: Platform, workspace: str, channel: str, day: date) -> None:
+        """Undo a claim whose post failed for good, so a later run may try again."""
+        await self._io(self.store.release_tip, platform, workspace, channel, day)
+
+    async def due_tip_channels(
+        self, now: datetime, platform: Platform | None = None
+    ) -> list[ChannelSettings]:
+        """Channels whose local tip time has passed today and that have no tip logged for that local day."""
+        channels = await self._io(self.store.tip_channels, platform)
+        due: list[ChannelSettings] = []
+        for settings in channels:
+            if not policy.tip_due(settings, now):
+                continue
+            day = settings.local_now(now).date()
+            if not await self._io(
+                self.store.tip_logged, settings.platform, settings.workspace, settings.channel, day
+            ):
+                due.append(settings)
+        return due
+
+    # --- conversation references (Teams proactive messages) -----------------------------------------
+
+    async def save_conversation_ref(
+        self, platform: Platform, workspace: str, channel: str, data: str
+    ) -> None:
+        await self._io(self.store.save_conversation_ref, platform, workspace, channel, data, self.clock())
+
+    async def conversation_ref(self, platform: Platform, workspace: str, channel: str) -> str | None:
+        return await self._io(self.store.conversation_ref, platform, workspace, channel)
+
+    async def healthy(self) -> bool:
+        try:
+            return await asyncio.wait_for(self._io(self.store.ping), timeout=2.0)
+        except Exception:
+            return False
