@@ -24,8 +24,9 @@ from typing import Any, Literal, ParamSpec, Protocol, TypeVar
 from pydantic import BaseModel, ConfigDict
 
 from bot import core, policy
-from bot.core_types import Decision, InboundMessage, Platform
+from bot.core_types import Decision, InboundMessage, Platform, Reply
 from bot.policy import ChannelSettings, HistoryFacts
+from bot.replies import build_reply
 from bot.storage.store import CorrectionRecord, Store
 from intents.types import Match
 from phrasebook.schema import Phrasebook, Tip
@@ -91,6 +92,10 @@ class Dosay:
         if msg.delivery_id:
             keys.append(f"{msg.platform}:delivery:{msg.delivery_id}")
         return keys
+
+    async def claim(self, msg: InboundMessage) -> bool:
+        """Claim a message for a non-correction answer (e.g. a command by mention); False = seen before."""
+        return await self._io(self.store.claim_delivery, self._delivery_keys(msg), msg.received_at)
 
     async def on_message(self, msg: InboundMessage) -> Decision:
         """Decide and record. Dedupes on the delivery id AND platform+channel+message id."""
@@ -209,6 +214,19 @@ class Dosay:
         updated = ChannelSettings.model_validate({**current.model_dump(), **changes})
         await self._io(self.store.put_channel_settings, updated, self.clock())
         return updated
+
+    def reframe(self, text: str) -> Reply | None:
+        """The reply for ``text`` without noise control: a user explicitly asked ("Reframe this")."""
+        matches = [m for m in self.matcher.match(text) if m.entry in self.phrasebook.entries]
+        return build_reply(self.phrasebook, matches[0]) if matches else None
+
+    async def feedback_text(
+        self, *, platform: Platform, workspace: str, user: str, entry_id: str, text: str
+    ) -> bool:
+        """Attach text the user chose to submit to their latest feedback on ``entry_id``."""
+        return await self._io(
+            self.store.attach_feedback_text, platform, workspace, user, entry_id, text[:2000]
+        )
 
     # --- lookups and tips --------------------------------------------------------------------------
 

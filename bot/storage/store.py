@@ -245,6 +245,26 @@ class Store:
                 )
             )
 
+    def attach_feedback_text(
+        self, platform: str, workspace: str, user: str, entry_id: str, text_: str
+    ) -> bool:
+        with self._session() as session:
+            row = session.scalars(
+                select(m.Feedback)
+                .where(
+                    m.Feedback.platform == platform,
+                    m.Feedback.workspace == workspace,
+                    m.Feedback.user == user,
+                    m.Feedback.entry_id == entry_id,
+                )
+                .order_by(m.Feedback.id.desc())
+                .limit(1)
+            ).first()
+            if row is None:
+                return False
+            row.text = text_
+            return True
+
     def feedback_rows(self) -> list[tuple[str, str, str | None]]:
         """(entry_id, kind, text) of every feedback row, oldest first."""
         with self._session() as session:

@@ -1,0 +1,402 @@
+"""Slack adapter: slack-bolt ``AsyncApp`` in HTTP mode (``POST /slack/events``) or Socket Mode.
+
+Thin: translate a Slack payload into an ``InboundMessage`` / command, call ``Dosay``, render with
+``bot.render.slack``, send with the Web API client (retry handlers on). Events are acknowledged by
+bolt before our listener runs (``process_before_response=False``); actions, shortcuts and commands
+call ``ack()`` first. Every event type in ``deploy/slack/manifest.yaml`` has a listener (an
+unhandled event is answered 404 and Slack retries it).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from datetime import datetime
+from typing import Any
+
+from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.app.async_app import AsyncApp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+    AsyncServerErrorRetryHandler,
+)
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.commands import COMMANDS, run_command
+from bot.core_types import Decision, InboundMessage
+from bot.policy import ChannelSettings
+from bot.render import slack as render
+from bot.service import Dosay
+from bot.settings import Settings
+from phrasebook.schema import Regime, Tip
+
+log = logging.getLogger("dosay.slack")
+
+COMMAND = "/dosay"
+SHORTCUT = "dosay_reframe"
+FEEDBACK_VIEW = "dosay_feedback_text"
+REACTION = "bulb"
+#: Message subtypes that are a person saying something; every other subtype is ignored.
+_SPOKEN = {None, "thread_broadcast", "file_share"}
+_MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>")
+#: What the app registers; tests check the manifest against it.
+EVENTS = ("message", "app_mention")
+ACTIONS = ("dosay_helpful", "dosay_not_misconception", "dosay_snooze", "dosay_more_regime", "dosay_share")
+
+
+def web_client(settings: Settings) -> AsyncWebClient:
+    token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
+    return AsyncWebClient(
+        token=token,
+        base_url=settings.slack_api_url,
+        retry_handlers=[
+            AsyncConnectionErrorRetryHandler(max_retry_count=2),
+            AsyncRateLimitErrorRetryHandler(max_retry_count=3),
+            AsyncServerErrorRetryHandler(max_retry_count=2),
+        ],
+    )
+
+
+def to_inbound(
+    event: dict[str, Any], *, team: str, event_id: str | None, now: datetime, text: str | None = None
+) -> InboundMessage:
+    return InboundMessage(
+        platform="slack",
+        workspace=team,
+        channel=event.get("channel", ""),
+        user=event.get("user") or event.get("bot_id") or "",
+        message_id=event.get("ts", ""),
+        thread_id=event.get("thread_ts") if event.get("thread_ts") != event.get("ts") else None,
+        text=event.get("text", "") if text is None else text,
+        delivery_id=event_id,
+        is_bot=bool(event.get("bot_id")) or event.get("subtype") == "bot_message",
+        received_at=now,
+    )
+
+
+def _team(body: dict[str, Any]) -> str:
+    team = body.get("team_id") or (body.get("team") or {}).get("id") or body.get("user", {}).get("team_id")
+    return str(team or "")
+
+
+async def deliver(client: AsyncWebClient, dosay: Dosay, msg: InboundMessage, decision: Decision) -> None:
+    """Send what the decision says; failures after the client's retries are logged, not swallowed."""
+    reply = decision.reply
+    if reply is None:
+        return
+    try:
+        if decision.action == "reply":
+            sent = await client.chat_postMessage(
+                channel=msg.channel,
+                thread_ts=decision.thread_root or msg.thread_root,
+                **render.reply_message(reply),
+            )
+            await dosay.record_reply(msg, decision, str(sent["ts"]))
+        elif decision.action == "ephemeral":
+            await client.chat_postEphemeral(
+                channel=msg.channel, user=msg.user, thread_ts=msg.thread_id, **render.reply_message(reply)
+            )
+        elif decision.action == "reaction":
+            await client.reactions_add(channel=msg.channel, timestamp=msg.message_id, name=REACTION)
+    except SlackApiError as exc:
+        log.warning(
+            "slack %s failed for entry %s: %s", decision.action, reply.entry_id, exc.response.get("error")
+        )
+
+
+def build_bolt_app(dosay: Dosay, settings: Settings, *, client: AsyncWebClient | None = None) -> AsyncApp:
+    client = client or web_client(settings)
+    bolt = AsyncApp(
+        token=settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None,
+        signing_secret=settings.slack_signing_secret.get_secret_value()
+        if settings.slack_signing_secret
+        else None,
+        client=client,
+        process_before_response=False,
+        logger=logging.getLogger("dosay.slack.bolt"),
+    )
+    events_seen: dict[str, int] = {}
+    bolt_any: Any = bolt
+
+    @bolt_any.middleware
+    async def count_requests(body: dict[str, Any], next: Any) -> None:
+        kind = str(body.get("type") or ("command" if "command" in body else "other"))
+        events_seen[kind] = events_seen.get(kind, 0) + 1
+        await next()  # a middleware that does not call next() makes bolt answer 404
+
+    bolt_any.dosay_counts = events_seen
+
+    @bolt.event("message")
+    async def on_message(event: dict[str, Any], body: dict[str, Any], context: Any) -> None:
+        subtype = event.get("subtype")
+        if subtype == "message_changed":
+            await _on_edit(event, body)
+            return
+        if subtype not in _SPOKEN and subtype != "bot_message":
+            return  # joins, deletions, topic changes ...
+        if context.bot_user_id and f"<@{context.bot_user_id}>" in event.get("text", ""):
+            return  # the app_mention route answers it
+        msg = to_inbound(event, team=_team(body), event_id=body.get("event_id"), now=dosay.clock())
+        await deliver(client, dosay, msg, await dosay.on_message(msg))
+
+    async def _on_edit(event: dict[str, Any], body: dict[str, Any]) -> None:
+        edited = dict(event.get("message") or {})
+        if edited.get("bot_id") or edited.get("subtype") == "bot_message":
+            return  # includes our own chat.update of a reply
+        edited["channel"] = event.get("channel", "")
+        msg = to_inbound(edited, team=_team(body), event_id=body.get("event_id"), now=dosay.clock())
+        outcome = await dosay.on_edit(msg)
+        if outcome.kind != "retracted" or not outcome.reply_ref or not outcome.entry_id:
+            return
+        title = dosay.phrasebook.entry(outcome.entry_id).title
+        try:
+            await client.chat_update(
+                channel=msg.channel, ts=outcome.reply_ref, **render.retracted_message(title)
+            )
+        except SlackApiError as exc:
+            log.warning("slack chat.update failed: %s", exc.response.get("error"))
+
+    @bolt.event("app_mention")
+    async def on_mention(event: dict[str, Any], body: dict[str, Any]) -> None:
+        text = _MENTION.sub("", event.get("text", "")).strip()
+        team, channel = _team(body), event.get("channel", "")
+        thread = event.get("thread_ts") or event.get("ts")
+        first = text.split()[0].lower() if text.split() else "help"
+        if first in COMMANDS:
+            seen = to_inbound(event, team=team, event_id=body.get("event_id"), now=dosay.clock(), text="")
+            if not await dosay.claim(seen):
+                return  # a retry of this mention
+            result = await run_command(dosay, "slack", team, channel, text, prefix="@dosay")
+            await _post(client, channel, thread, render.text_message(result.text))
+            return
+        msg = to_inbound(event, team=team, event_id=body.get("event_id"), now=dosay.clock(), text=text)
+        decision = await dosay.on_message(msg)
+        if decision.reply is not None:
+            await deliver(client, dosay, msg, decision)
+        elif decision.reason == "no-match":
+            await _post(
+                client,
+                channel,
+                thread,
+                render.text_message(
+                    "I don't see a known misconception in that. Try @dosay lookup QUERY or @dosay help."
+                ),
+            )
+
+    @bolt.shortcut(SHORTCUT)
+    async def on_reframe(ack: Any, shortcut: dict[str, Any]) -> None:
+        await ack()
+        message = shortcut.get("message") or {}
+        channel = (shortcut.get("channel") or {}).get("id", "")
+        user = (shortcut.get("user") or {}).get("id", "")
+        reply = dosay.reframe(message.get("text", ""))
+        try:
+            if reply is None:
+                await client.chat_postEphemeral(
+                    channel=channel,
+                    user=user,
+                    **render.text_message("dosay found no known misconception in that message."),
+                )
+            else:
+                thread = message.get("thread_ts") or message.get("ts")
+                await client.chat_postMessage(
+                    channel=channel, thread_ts=thread, **render.reply_message(reply)
+                )
+        except SlackApiError as exc:
+            log.warning("slack reframe failed: %s", exc.response.get("error"))
+
+    @bolt.command(COMMAND)
+    async def on_command(ack: Any, command: dict[str, Any], respond: Any) -> None:
+        text = command.get("text", "")
+        team, channel = command.get("team_id", ""), command.get("channel_id", "")
+        if text.strip().lower().startswith("settings"):
+            await ack()  # settings touch the database: answer through response_url
+            result = await run_command(dosay, "slack", team, channel, text)
+            await respond(response_type="ephemeral", **render.text_message(result.text))
+            return
+        result = await run_command(dosay, "slack", team, channel, text)  # pure and fast
+        await ack(response_type="ephemeral", **render.text_message(result.text, share_value=result.share))
+
+    def _where(body: dict[str, Any]) -> tuple[str, str, str, str | None]:
+        container = body.get("container") or {}
+        message = body.get("message") or {}
+        channel = (body.get("channel") or {}).get("id") or container.get("channel_id", "")
+        thread = container.get("thread_ts") or message.get("thread_ts")
+        return _team(body), channel, (body.get("user") or {}).get("id", ""), thread
+
+    async def _tell(channel: str, user: str, thread: str | None, text: str) -> None:
+        try:
+            await client.chat_postEphemeral(
+                channel=channel, user=user, thread_ts=thread, **render.text_message(text)
+            )
+        except SlackApiError as exc:
+            log.warning("slack ephemeral failed: %s", exc.response.get("error"))
+
+    @bolt.action("dosay_helpful")
+    async def on_helpful(ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
+        await ack()
+        team, channel, user, thread = _where(body)
+        await dosay.feedback(
+            platform="slack",
+            workspace=team,
+            channel=channel,
+            user=user,
+            entry_id=action["value"],
+            kind="helpful",
+        )
+        await _tell(channel, user, thread, "Thanks, noted as helpful.")
+
+    @bolt.action("dosay_not_misconception")
+    async def on_not_misconception(ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
+        await ack()
+        team, channel, user, _thread = _where(body)
+        if body.get("trigger_id"):  # the trigger expires in 3 s: open the modal before the database work
+            try:
+                await client.views_open(
+                    trigger_id=body["trigger_id"], view=_feedback_view(action["value"], channel)
+                )
+            except SlackApiError as exc:
+                log.warning("slack views.open failed: %s", exc.response.get("error"))
+        await dosay.feedback(
+            platform="slack",
+            workspace=team,
+            channel=channel,
+            user=user,
+            entry_id=action["value"],
+            kind="not_misconception",
+        )
+
+    @bolt.view(FEEDBACK_VIEW)
+    async def on_feedback_text(ack: Any, body: dict[str, Any], view: dict[str, Any]) -> None:
+        await ack()
+        meta = json.loads(view.get("private_metadata") or "{}")
+        value = (view.get("state", {}).get("values", {}).get("feedback", {}).get("text", {}) or {}).get(
+            "value"
+        )
+        if value and meta.get("entry"):
+            await dosay.feedback_text(
+                platform="slack",
+                workspace=_team(body),
+                user=(body.get("user") or {}).get("id", ""),
+                entry_id=str(meta["entry"]),
+                text=str(value),
+            )
+
+    @bolt.action("dosay_snooze")
+    async def on_snooze(ack: Any, body: dict[str, Any]) -> None:
+        await ack()
+        team, channel, user, thread = _where(body)
+        until = await dosay.snooze(platform="slack", workspace=team, user=user)
+        await _tell(
+            channel,
+            user,
+            thread,
+            f"Snoozed: dosay won't correct your messages until {until:%Y-%m-%d %H:%M} UTC.",
+        )
+
+    @bolt.action("dosay_more_regime")
+    async def on_more(ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
+        await ack()
+        _team_id, channel, user, thread = _where(body)
+        try:
+            card = dosay.phrasebook.card_for(Regime(action["value"]))
+        except (ValueError, KeyError):
+            return
+        lines = [
+            ("What it is", card.what_it_is),
+            ("Cost structure", card.cost_structure),
+            ("Typical magnitude", card.typical_magnitude),
+            ("Time to production", card.time_to_production),
+            ("Data handling", card.data_handling),
+        ]
+        try:
+            await client.chat_postEphemeral(
+                channel=channel, user=user, thread_ts=thread, **render.regime_message(card.name, lines)
+            )
+        except SlackApiError as exc:
+            log.warning("slack ephemeral failed: %s", exc.response.get("error"))
+
+    @bolt.action("dosay_share")
+    async def on_share(ack: Any, action: dict[str, Any], respond: Any) -> None:
+        await ack()
+        result = await run_command(dosay, "slack", "", "", "lookup " + str(action.get("value", "")))
+        await respond(response_type="in_channel", replace_original=False, **render.text_message(result.text))
+
+    return bolt
+
+
+async def _post(client: AsyncWebClient, channel: str, thread: str | None, message: dict[str, Any]) -> None:
+    try:
+        await client.chat_postMessage(channel=channel, thread_ts=thread, **message)
+    except SlackApiError as exc:
+        log.warning("slack chat.postMessage failed: %s", exc.response.get("error"))
+
+
+def _feedback_view(entry_id: str, channel: str) -> dict[str, Any]:
+    return {
+        "type": "modal",
+        "callback_id": FEEDBACK_VIEW,
+        "private_metadata": json.dumps({"entry": entry_id, "channel": channel}),
+        "title": {"type": "plain_text", "text": "Not a misconception"},
+        "submit": {"type": "plain_text", "text": "Send"},
+        "close": {"type": "plain_text", "text": "Skip"},
+        "blocks": [
+            {
+                "type": "input",
+                "block_id": "feedback",
+                "optional": True,
+                "label": {"type": "plain_text", "text": "What was meant? Stored only if you press Send."},
+                "element": {
+                    "type": "plain_text_input",
+                    "action_id": "text",
+                    "multiline": True,
+                    "max_length": 2000,
+                },
+            }
+        ],
+    }
+
+
+def tip_sender(client: AsyncWebClient) -> Any:
+    async def send(settings: ChannelSettings, tip: Tip) -> None:
+        await client.chat_postMessage(
+            channel=settings.channel, **render.text_message(f"Tip of the day: {tip.text}")
+        )
+
+    return send
+
+
+def register(app: web.Application, dosay: Dosay, settings: Settings) -> None:
+    """Add Slack to the server: HTTP route (or Socket Mode) and the tip sender."""
+    from bot.server import TIP_SENDERS
+
+    if not settings.slack_enabled:
+        return
+    client = web_client(settings)
+    bolt = build_bolt_app(dosay, settings, client=client)
+    app[TIP_SENDERS]["slack"] = tip_sender(client)
+    if settings.slack_socket_mode:
+        from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+
+        assert settings.slack_app_token is not None
+        handler = AsyncSocketModeHandler(bolt, settings.slack_app_token.get_secret_value(), web_client=client)
+
+        async def connect(_app: web.Application) -> None:
+            await handler.connect_async()
+
+        async def close(_app: web.Application) -> None:
+            await handler.close_async()
+
+        app.on_startup.append(connect)
+        app.on_cleanup.append(close)
+        return
+
+    async def events(request: web.Request) -> web.StreamResponse:
+        response = await bolt.async_dispatch(await to_bolt_request(request))
+        return await to_aiohttp_response(response)
+
+    app.router.add_post("/slack/events", events)

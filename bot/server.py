@@ -1,0 +1,162 @@
+"""One aiohttp application for every surface: Slack, Teams, the playground, health.
+
+Adapters plug in through ``register(app, dosay, settings)``: each adapter module exposes that
+function, adds its routes and startup/cleanup hooks, and may add a daily-tip sender to
+``app[TIP_SENDERS][platform]``. ``build_app`` calls the registrars of the adapter modules that
+exist (``bot.adapters.slack``, ``bot.adapters.teams``, ``bot.adapters.playground``) plus ``extra``.
+
+Start: ``run_server(settings)`` (blocking, what ``dosay serve`` calls) or ``await serve(settings)``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import importlib
+import logging
+import signal
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+from aiohttp import web
+
+from bot.scheduler import TipScheduler, TipSender
+from bot.service import Dosay
+from bot.settings import Settings
+
+if TYPE_CHECKING:
+    from phrasebook.schema import Phrasebook
+
+log = logging.getLogger("dosay.server")
+
+Registrar = Callable[[web.Application, Dosay, Settings], None]
+
+DOSAY = web.AppKey("dosay", Dosay)
+SETTINGS = web.AppKey("settings", Settings)
+TIP_SENDERS = web.AppKey("tip_senders", dict[str, TipSender])
+SCHEDULER = web.AppKey("scheduler", TipScheduler)
+#: Adapter modules tried in order; a module that does not exist yet is skipped.
+ADAPTERS = ("bot.adapters.slack", "bot.adapters.teams", "bot.adapters.playground")
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def load_phrasebook_for(settings: Settings) -> Phrasebook:
+    from phrasebook.loader import load_phrasebook
+
+    return load_phrasebook(settings.phrasebook)
+
+
+def build_dosay(settings: Settings, *, clock: Callable[[], datetime] = utc_now) -> Dosay:
+    """Phrasebook, matcher and store (migrated to the newest schema) for this process."""
+    from bot.storage.store import Store
+    from intents.matcher import Matcher
+
+    phrasebook = load_phrasebook_for(settings)
+    return Dosay(
+        phrasebook=phrasebook,
+        matcher=Matcher(phrasebook),
+        store=Store.open(settings.database_url),
+        clock=clock,
+    )
+
+
+def adapter_registrars() -> list[Registrar]:
+    found: list[Registrar] = []
+    for name in ADAPTERS:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+            continue
+        register = getattr(module, "register", None)
+        if callable(register):
+            found.append(register)
+    return found
+
+
+async def healthz(request: web.Request) -> web.Response:
+    dosay = request.app[DOSAY]
+    healthy = await dosay.healthy()
+    body = {"status": "ok" if healthy else "unavailable", "database": "ok" if healthy else "unreachable"}
+    return web.json_response(body, status=200 if healthy else 503)
+
+
+def build_app(
+    dosay: Dosay,
+    settings: Settings,
+    *,
+    extra: Sequence[Registrar] = (),
+    adapters: Sequence[Registrar] | None = None,
+    tip_interval: float = 60.0,
+) -> web.Application:
+    """The aiohttp app. ``adapters=None`` = every adapter module that exists; pass a list to choose."""
+    app = web.Application(client_max_size=1024**2)
+    app[DOSAY] = dosay
+    app[SETTINGS] = settings
+    app[TIP_SENDERS] = {}
+    app.router.add_get("/healthz", healthz)
+    for register in [*(adapter_registrars() if adapters is None else adapters), *extra]:
+        register(app, dosay, settings)
+
+    async def start_tips(app: web.Application) -> None:
+        if app[TIP_SENDERS]:
+            scheduler = TipScheduler(dosay, app[TIP_SENDERS], dosay.clock, interval=tip_interval)
+            app[SCHEDULER] = scheduler
+            scheduler.start()
+
+    async def stop_tips(app: web.Application) -> None:
+        scheduler = app.get(SCHEDULER)
+        if scheduler is not None:
+            await scheduler.stop()
+
+    app.on_startup.append(start_tips)
+    app.on_shutdown.append(stop_tips)
+    return app
+
+
+async def serve(
+    settings: Settings,
+    *,
+    dosay: Dosay | None = None,
+    ready: Callable[[str], Awaitable[None] | None] | None = None,
+    stop: asyncio.Event | None = None,
+) -> None:
+    """Run until SIGINT/SIGTERM (or ``stop`` is set), then shut down gracefully."""
+    dosay = dosay or build_dosay(settings)
+    app = build_app(dosay, settings)
+    runner = web.AppRunner(app, shutdown_timeout=10.0, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, settings.host, settings.port)
+    await site.start()
+    port = runner.addresses[0][1] if runner.addresses else settings.port
+    url = f"http://{settings.host}:{port}/"
+    senders: dict[str, TipSender] = app[TIP_SENDERS]
+    surfaces = ", ".join(sorted(senders.keys())) or "no chat platform configured"
+    log.info("dosay serving on %s (%s)", url, surfaces)
+    print(f"dosay is serving on {url} ({surfaces}); press Ctrl+C to stop.", flush=True)
+    if ready is not None:
+        result = ready(url)
+        if asyncio.iscoroutine(result):
+            await result
+    stop = stop or asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(sig, stop.set)
+    try:
+        await stop.wait()
+    finally:
+        log.info("dosay shutting down")
+        await runner.cleanup()
+        await asyncio.to_thread(dosay.close)
+
+
+def run_server(settings: Settings) -> None:
+    """Blocking entry point for ``dosay serve``."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    asyncio.run(serve(settings))
