@@ -224,3 +224,19 @@ def message(
         is_bot=is_bot,
         received_at=at or datetime(2026, 6, 1, 8, 0, tzinfo=UTC),
     )
+
+
+@pytest.fixture
+async def slack(phrasebook, store, clock):
+    from tests.bot.slack_harness import slack_settings, start_harness
+    from tests.fakes.slack_api import FakeSlackApi
+
+    api = await FakeSlackApi().start()
+    settings = slack_settings(api.url, "sqlite:///unused.db")
+    service = Dosay(phrasebook=phrasebook, matcher=KeywordMatcher(), store=store, clock=clock)
+    harness = await start_harness(service, api, settings)
+    yield harness
+    await harness.settle()
+    await harness.client.close()
+    await api.stop()
+    service._executor.shutdown(wait=True)

@@ -1,0 +1,137 @@
+"""End to end: signed requests → aiohttp server → slack-bolt → Dosay → fake Slack Web API."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+
+from tests.bot.slack_harness import event_body, message_event, sign
+from tests.fakes.slack_api import BOT_ID, BOT_USER
+
+
+async def test_url_verification(slack) -> None:
+    body = json.dumps({"token": "legacy", "challenge": "chal-123", "type": "url_verification"})
+    status, text = await slack.post_raw(body, {"Content-Type": "application/json", **sign(body)})
+    assert status == 200 and "chal-123" in text
+
+
+async def test_correction_in_thread(slack) -> None:
+    assert (
+        await slack.post_event(message_event("the AI will learn from you", ts="100.1"), event_id="Ev1") == 200
+    )
+    [call] = await slack.api.wait_for("chat.postMessage")
+    assert call.params["channel"] == "C1" and call.params["thread_ts"] == "100.1"
+    assert (
+        call.params["blocks"][0]["type"] == "section"
+        and "Try saying" in call.params["blocks"][0]["text"]["text"]
+    )
+    assert call.headers["has_token"] == "True"
+
+
+async def test_reply_in_existing_thread_goes_to_the_thread_root(slack) -> None:
+    event = message_event("it will learn", ts="101.5", thread_ts="101.1")
+    await slack.post_event(event, event_id="Ev1")
+    [call] = await slack.api.wait_for("chat.postMessage")
+    assert call.params["thread_ts"] == "101.1"
+
+
+async def test_benign_text_and_bot_messages_are_silent(slack) -> None:
+    await slack.post_event(message_event("lunch at noon?", ts="102.1"), event_id="Ev1")
+    other_bot = message_event("it will learn", ts="102.2", bot_id="B999", subtype="bot_message")
+    assert await slack.post_event(other_bot, event_id="Ev2") == 200
+    own = message_event("it will learn", ts="102.3", bot_id=BOT_ID, user=BOT_USER)
+    assert await slack.post_event(own, event_id="Ev3") == 200
+    await slack.settle()
+    assert slack.api.calls_to("chat.postMessage") == []
+
+
+async def test_forged_signature_and_stale_timestamp_are_rejected(slack) -> None:
+    body = event_body(message_event("it will learn", ts="103.1"), event_id="Ev1")
+    forged = {"Content-Type": "application/json", **sign(body, secret="not-the-secret")}
+    stale = {"Content-Type": "application/json", **sign(body, timestamp=int(time.time()) - 600)}
+    assert (await slack.post_raw(body, forged))[0] == 401
+    assert (await slack.post_raw(body, stale))[0] == 401
+    await slack.settle()
+    assert slack.api.calls_to("chat.postMessage") == []
+
+
+async def test_retried_event_is_answered_once(slack) -> None:
+    event = message_event("it will learn", ts="104.1")
+    assert await slack.post_event(event, event_id="Ev1") == 200
+    await slack.settle()
+    assert await slack.post_event(event, event_id="Ev1", retry=1) == 200
+    assert await slack.post_event(event, event_id="Ev1", retry=2) == 200
+    await slack.settle()
+    assert len(slack.api.calls_to("chat.postMessage")) == 1
+
+
+async def test_mention_and_message_events_for_one_message_answered_once(slack) -> None:
+    text = f"<@{BOT_USER}> the AI will learn from this"
+    await slack.post_event(message_event(text, ts="105.1"), event_id="EvMsg")
+    await slack.post_event({**message_event(text, ts="105.1"), "type": "app_mention"}, event_id="EvMention")
+    await slack.settle()
+    [call] = slack.api.calls_to("chat.postMessage")
+    assert call.params["thread_ts"] == "105.1"
+
+
+async def test_200_concurrent_events_each_answered_exactly_once(slack) -> None:
+    events = [(message_event("it will learn", ts=f"200.{i}", channel=f"C{i}"), f"Ev{i}") for i in range(200)]
+    statuses = await asyncio.gather(*(slack.post_event(e, event_id=i) for e, i in events))
+    retries = await asyncio.gather(*(slack.post_event(e, event_id=i, retry=1) for e, i in events[:50]))
+    assert set(statuses) == {200} and set(retries) == {200}
+    await slack.settle()
+    posts = slack.api.calls_to("chat.postMessage")
+    assert len(posts) == 200
+    assert {(c.params["channel"], c.params["thread_ts"]) for c in posts} == {
+        (f"C{i}", f"200.{i}") for i in range(200)
+    }
+
+
+async def test_rate_limit_retry_after_is_honoured(slack) -> None:
+    slack.api.fail_next("chat.postMessage", status=429, retry_after=1)
+    await slack.post_event(message_event("it will learn", ts="106.1"), event_id="Ev1")
+    await slack.api.wait_for("chat.postMessage")
+    attempts = slack.api.calls_to("chat.postMessage", ok_only=False)
+    assert [a.status for a in attempts] == [429, 200]
+    assert attempts[1].at - attempts[0].at >= 1.0  # waited at least Retry-After (a lower bound, never flaky)
+
+
+async def test_edit_that_drops_the_misconception_updates_the_reply(slack) -> None:
+    await slack.post_event(message_event("it will learn", ts="107.1"), event_id="Ev1")
+    await slack.api.wait_for("chat.postMessage")
+    await slack.settle()
+    edit = {
+        "type": "message",
+        "subtype": "message_changed",
+        "channel": "C1",
+        "ts": "107.9",
+        "event_ts": "107.9",
+        "message": {
+            "type": "message",
+            "user": "U1",
+            "text": "it does not change its weights",
+            "ts": "107.1",
+            "edited": {"user": "U1", "ts": "107.9"},
+        },
+        "previous_message": {"type": "message", "user": "U1", "text": "it will learn", "ts": "107.1"},
+    }
+    await slack.post_event(edit, event_id="Ev2")
+    [update] = await slack.api.wait_for("chat.update")
+    assert update.params["ts"] == "1800000000.000001"  # the ts the fake gave dosay's reply
+    assert "no longer" in update.params["text"]
+    assert slack.dosay.store.count_corrections(retracted=True) == 1
+
+
+async def test_other_subtypes_are_acknowledged_and_ignored(slack) -> None:
+    joined = {
+        "type": "message",
+        "subtype": "channel_join",
+        "channel": "C1",
+        "user": "U2",
+        "text": "<@U2> joined",
+        "ts": "108.1",
+    }
+    assert await slack.post_event(joined, event_id="Ev1") == 200
+    await slack.settle()
+    assert slack.api.calls_to("chat.postMessage") == []
