@@ -111,7 +111,7 @@ async def deliver(client: AsyncWebClient, dosay: Dosay, msg: InboundMessage, dec
 def build_bolt_app(dosay: Dosay, settings: Settings, *, client: AsyncWebClient | None = None) -> AsyncApp:
     client = client or web_client(settings)
     bolt = AsyncApp(
-        token=settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None,
+        # the token comes from ``client`` (bolt warns when both are given)
         signing_secret=settings.slack_signing_secret.get_secret_value()
         if settings.slack_signing_secret
         else None,
