@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from datetime import date
 
 from tests.bot.slack_harness import message_event
 from tests.fakes.slack_api import BOT_USER
@@ -45,7 +44,7 @@ async def test_tip_and_cost_commands(slack) -> None:
 
 
 async def test_settings_change_the_channel_mode(slack) -> None:
-    status, body = await slack.command("settings mode reaction", channel="C7")
+    status, _body = await slack.command("settings mode reaction", channel="C7")
     assert status == 200
     await slack.settle()
     [answer] = await slack.api.wait_for("respond")
