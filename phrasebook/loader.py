@@ -91,7 +91,11 @@ def _yaml_problem(exc: yaml.YAMLError) -> str:
     if isinstance(exc, yaml.MarkedYAMLError):
         mark = exc.problem_mark or exc.context_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark is not None else ""
-        what = " ".join(part for part in (exc.context, exc.problem) if part)
+        what = exc.problem or "invalid YAML"
+        if exc.context:
+            start = exc.context_mark
+            at = f" at line {start.line + 1}, column {start.column + 1}" if start is not None else ""
+            what = f"{what} ({exc.context}{at})"
         return f"{where}YAML syntax error: {what} (expected valid YAML; check indentation and quoting)"
     return f"YAML error: {exc} (expected valid YAML)"  # pragma: no cover
 
@@ -259,10 +263,13 @@ def _subject(raw: Any, index: int, key: str) -> str:
     return f"{key}[{index}]"
 
 
-def _load_cards(path: Path, key: str, model: type[_M], item: str, out: _Collector) -> list[tuple[str, _M]]:
+def _load_cards(
+    path: Path, key: str, model: type[_M], item: str, out: _Collector, attempted: set[str]
+) -> list[tuple[str, _M]]:
     loaded: list[tuple[str, _M]] = []
     for index, raw in _list_file(path, key, item, out):
         subject = _subject(raw, index, key)
+        attempted.add(subject)
         if not isinstance(raw, dict):
             out.add(path, subject, None, f"not a mapping (expected a {item} with id and fields)")
             continue
@@ -303,10 +310,14 @@ def load_phrasebook(directory: Path | None = None, *, today: date | None = None)
         )
         raise PhrasebookError(out.problems)
 
-    bands = _load_cards(root / "cost_bands.yaml", "cost_bands", CostBand, "cost band", out)
-    cards = _load_cards(root / "regimes.yaml", "regimes", RegimeCard, "regime card", out)
-    tips = _load_cards(root / "tips.yaml", "tips", Tip, "tip", out)
-    entries = _load_entries(root / ENTRIES_DIR, out)
+    # ids that were attempted (loaded or not): a reference to one that failed to load is not reported
+    # again as "unknown", so one mistake gives one problem
+    band_ids: set[str] = set()
+    entry_ids: set[str] = set()
+    bands = _load_cards(root / "cost_bands.yaml", "cost_bands", CostBand, "cost band", out, band_ids)
+    cards = _load_cards(root / "regimes.yaml", "regimes", RegimeCard, "regime card", out, set())
+    tips = _load_cards(root / "tips.yaml", "tips", Tip, "tip", out, set())
+    entries = _load_entries(root / ENTRIES_DIR, out, entry_ids)
 
     band_by_id = _unique(root / "cost_bands.yaml", "cost band", [(b.id, s, b) for s, b in bands], out)
     card_by_id = _unique(root / "regimes.yaml", "regime card", [(c.id.value, s, c) for s, c in cards], out)
@@ -314,10 +325,9 @@ def load_phrasebook(directory: Path | None = None, *, today: date | None = None)
     entry_by_id = _unique_entries(entries, out)
 
     known_bands = ", ".join(band_by_id) or "none loaded"
-    band_names = set(band_by_id)
 
     def check_band(path: Path, subject: str, field: str, band: str | None) -> None:
-        if band is not None and bands and band not in band_names:
+        if band is not None and band_ids and band not in band_ids:
             out.add(path, subject, field, f"unknown band '{band}' (known: {known_bands})")
 
     for _s, band_model in bands:
@@ -346,7 +356,7 @@ def load_phrasebook(directory: Path | None = None, *, today: date | None = None)
 
     known_entries = ", ".join(sorted(entry_by_id)) or "none loaded"
     for _s, tip in tips:
-        if tip.entry is not None and entries and tip.entry not in entry_by_id:
+        if tip.entry is not None and entry_ids and tip.entry not in entry_ids:
             out.add(
                 root / "tips.yaml", tip.id, "entry", f"unknown entry '{tip.entry}' (known: {known_entries})"
             )
@@ -363,7 +373,7 @@ def load_phrasebook(directory: Path | None = None, *, today: date | None = None)
     )
 
 
-def _load_entries(folder: Path, out: _Collector) -> list[tuple[Path, Entry]]:
+def _load_entries(folder: Path, out: _Collector, attempted: set[str]) -> list[tuple[Path, Entry]]:
     if not folder.is_dir():
         out.add(folder, None, None, "missing directory (expected entries/<id>.yaml, one entry per file)")
         return []
@@ -375,6 +385,7 @@ def _load_entries(folder: Path, out: _Collector) -> list[tuple[Path, Entry]]:
     loaded: list[tuple[Path, Entry]] = []
     for path in files:
         stem = path.stem
+        attempted.add(stem)
         data = _read_yaml(path, stem, out)
         if data is _FAILED:
             continue
@@ -385,6 +396,7 @@ def _load_entries(folder: Path, out: _Collector) -> list[tuple[Path, Entry]]:
             out.add(path, stem, None, f"not a mapping (got {type(data).__name__}; expected id: {stem}, ...)")
             continue
         subject = data["id"] if isinstance(data.get("id"), str) and data["id"].strip() else stem
+        attempted.add(subject)
         if isinstance(data.get("id"), str) and data["id"].strip() != stem:
             out.add(
                 path,
