@@ -108,7 +108,8 @@ class Dosay:
         early = core.pre_check(msg, settings)
         if early is not None:
             return early
-        matches = self.matcher.match(msg.text)
+        # CPU work off the event loop, so a long message never delays other acknowledgements
+        matches = await asyncio.to_thread(self.matcher.match, msg.text)
         if not matches:
             return Decision(action="silent", reason="no-match")
         facts = await self._io(self._facts, msg, [m.entry for m in matches])
@@ -165,7 +166,7 @@ class Dosay:
         live = [c for c in found if c.retracted_at is None]
         if not live:
             return EditOutcome(kind="unchanged")
-        still = {m.entry for m in self.matcher.match(msg.text)}
+        still = {m.entry for m in await asyncio.to_thread(self.matcher.match, msg.text)}
         for correction in live:
             if correction.entry_id not in still:
                 await self._io(self.store.mark_retracted, correction.id, msg.received_at)

@@ -135,3 +135,37 @@ async def test_other_subtypes_are_acknowledged_and_ignored(slack) -> None:
     assert await slack.post_event(joined, event_id="Ev1") == 200
     await slack.settle()
     assert slack.api.calls_to("chat.postMessage") == []
+
+
+async def test_acknowledged_while_the_web_api_hangs(slack) -> None:
+    gate = slack.api.hold("chat.postMessage")
+    statuses = [
+        await slack.post_event(
+            message_event("it will learn", ts=f"109.{i}", channel=f"C{i}"), event_id=f"Ev{i}"
+        )
+        for i in range(3)
+    ]
+    assert statuses == [200, 200, 200] and slack.api.calls_to("chat.postMessage") == []
+    gate.set()
+    assert len(await slack.api.wait_for("chat.postMessage", 3)) == 3
+
+
+async def test_two_processes_on_one_database_answer_an_event_once(slack, phrasebook, store, clock) -> None:
+    from bot.service import Dosay
+    from bot.storage.store import Store
+    from tests.bot.conftest import KeywordMatcher
+    from tests.bot.slack_harness import slack_settings, start_harness
+
+    twin_store = Store(store.engine)  # a second process: its own Store and executor, the same database
+    twin = Dosay(phrasebook=phrasebook, matcher=KeywordMatcher(), store=twin_store, clock=clock)
+    other = await start_harness(twin, slack.api, slack_settings(slack.api.url, "sqlite:///unused.db"))
+    try:
+        event = message_event("it will learn", ts="110.1")
+        assert await slack.post_event(event, event_id="Ev1") == 200
+        assert await other.post_event(event, event_id="Ev1", retry=1) == 200
+        await slack.settle()
+        await other.settle()
+        assert len(slack.api.calls_to("chat.postMessage")) == 1
+    finally:
+        await other.client.close()
+        twin._executor.shutdown(wait=True)

@@ -45,6 +45,7 @@ class FakeSlackApi:
     def __init__(self) -> None:
         self.calls: list[Call] = []
         self._failures: dict[str, _Failure] = {}
+        self._holds: dict[str, asyncio.Event] = {}
         self._ts = itertools.count(1)
         self._runner: web.AppRunner | None = None
         self.url = ""
@@ -62,6 +63,12 @@ class FakeSlackApi:
         error: str = "ratelimited",
     ) -> None:
         self._failures[method] = _Failure(status, retry_after, times, {"ok": False, "error": error})
+
+    def hold(self, method: str) -> asyncio.Event:
+        """Calls to ``method`` wait until the returned event is set (a Web API that hangs)."""
+        gate = asyncio.Event()
+        self._holds[method] = gate
+        return gate
 
     def calls_to(self, method: str, *, ok_only: bool = True) -> list[Call]:
         return [c for c in self.calls if c.method == method and (c.status == 200 or not ok_only)]
@@ -114,6 +121,9 @@ class FakeSlackApi:
                 params[key] = json.loads(params[key])
         headers = {k: v for k, v in request.headers.items() if k.lower() != "authorization"}
         headers["has_token"] = str(bool(request.headers.get("Authorization", "").startswith("Bearer ")))
+        gate = self._holds.get(method)
+        if gate is not None:
+            await gate.wait()
         failure = self._failures.get(method)
         if failure is not None and failure.times > 0:
             failure.times -= 1
