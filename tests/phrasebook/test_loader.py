@@ -151,14 +151,15 @@ def test_duplicate_entry_id(book: Path) -> None:
 
 
 def test_duplicate_trigger_within_entry(book: Path) -> None:
-    edit(book, ENTRY, "  - api calls are free\n", "  - api calls are free\n  - 'Inference is, basically,  FREE!'\n")
+    extra = "  - api calls are free\n  - 'Inference is, basically,  FREE!'\n"
+    edit(book, ENTRY, "  - api calls are free\n", extra)
     problem = only(problems(book), "inference-is-free: triggers[3]: duplicate trigger")
     assert "same as triggers[0]" in problem
 
 
 def test_duplicate_trigger_across_entries(book: Path) -> None:
     edit(book, "entries/ai-learns-over-time.yaml", "  - it learns from every chat\n", "  - API calls are free.\n")
-    problem = only(problems(book), "inference-is-free.yaml: inference-is-free: triggers[2]: duplicate trigger")
+    problem = only(problems(book), "inference-is-free.yaml: inference-is-free: triggers[2]: duplicate")
     assert "entry ai-learns-over-time, triggers[1]" in problem
 
 
