@@ -158,7 +158,8 @@ def test_duplicate_trigger_within_entry(book: Path) -> None:
 
 
 def test_duplicate_trigger_across_entries(book: Path) -> None:
-    edit(book, "entries/ai-learns-over-time.yaml", "  - it learns from every chat\n", "  - API calls are free.\n")
+    other = "entries/ai-learns-over-time.yaml"
+    edit(book, other, "  - it learns from every chat\n", "  - API calls are free.\n")
     problem = only(problems(book), "inference-is-free.yaml: inference-is-free: triggers[2]: duplicate")
     assert "entry ai-learns-over-time, triggers[1]" in problem
 
