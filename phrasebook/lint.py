@@ -116,7 +116,8 @@ def _nist(phrasebook: Phrasebook) -> list[Finding]:
             code="nist-section",
             subject=entry.id,
             message=(
-                f"entry {entry.id}: no NIST AI 600-1 risk section (fine when none truly fits; never invent one)"
+                f"entry {entry.id}: no NIST AI 600-1 risk section "
+                "(fine when none truly fits; never invent one)"
             ),
         )
         for entry in phrasebook.entries.values()
@@ -133,7 +134,7 @@ def _stable_ids(phrasebook: Phrasebook) -> list[Finding]:
                 level="error",
                 code="missing-id",
                 subject=missing,
-                message=f"entry {missing}: missing (expected entries/{missing}.yaml; the 12 stable ids are fixed)",
+                message=f"entry {missing}: missing (expected entries/{missing}.yaml, a stable id)",
             )
         )
     for extra in sorted(present - set(STABLE_IDS)):
