@@ -179,7 +179,7 @@ async function sendMessage(text, threadId) {
 
 function threadComposer(rootId, thread) {
   const id = `reply-${rootId}`;
-  const input = el("input", { id, name: "text", maxlength: 4000, autocomplete: "off", required: true });
+  const input = el("input", { id, name: "text", maxlength: 4000, autocomplete: "off", required: true, placeholder: "Reply in thread…" });
   const button = el("button", { type: "submit", text: "Reply" });
   const form = el(
     "form",

@@ -1,0 +1,121 @@
+"""The playground in a real browser: type, see the card in the thread, click its buttons, search, compute."""
+
+from __future__ import annotations
+
+import importlib.util
+from typing import Any
+
+import pytest
+
+from tests.browser.conftest import LiveServer
+
+MISCONCEPTION = "Honestly, the AI will learn from your data over time."
+
+
+def send(page: Any, text: str) -> Any:
+    """Type a message as the chosen user and press Enter; returns the new message's list item."""
+    count = page.locator("#messages > li").count()
+    page.fill("#text", text)
+    page.press("#text", "Enter")
+    item = page.locator("#messages > li").nth(count)
+    item.locator(".thread > .card, .thread > .silent").first.wait_for()
+    return item
+
+
+def test_misconception_gets_the_right_card_in_the_thread(page: Any) -> None:
+    page.fill("#user", "robin")
+    item = send(page, MISCONCEPTION)
+    assert item.locator(".who").inner_text() == "robin"
+    assert item.locator(".text").inner_text() == MISCONCEPTION
+    card = item.locator(".thread .card.reply")
+    assert card.get_attribute("data-entry") == "ai-learns-over-time"
+    text = card.inner_text()
+    for part in ("Try saying:", "Why it matters:", "Regime: Inference", "verify against current rate cards"):
+        assert part in text
+    assert "NIST AI 600-1, 2.4 Data Privacy" in text
+    assert "<b>at inference</b>" in card.locator(".do-say").inner_text()  # phrasebook text stays text
+    labels = card.locator(".actions button").all_inner_texts()
+    assert labels == ["Helpful", "Not a misconception here", "Snooze for me", "More on Inference"]
+
+
+def test_negation_gets_no_reply_and_a_muted_reason(page: Any) -> None:
+    item = send(page, "The AI will not learn from your data over time.")
+    assert item.locator(".card").count() == 0
+    assert item.locator(".silent").get_attribute("data-reason") == "no-match"
+    assert "stayed silent" in item.locator(".silent").inner_text()
+
+
+def test_user_markup_is_shown_as_text(page: Any) -> None:
+    item = send(page, "<img src=x onerror=alert(1)> @everyone lunch?")
+    assert item.locator(".text img").count() == 0
+    assert "<img src=x" in item.locator(".text").inner_text()
+
+
+def test_helpful_is_stored(page: Any, server: LiveServer) -> None:
+    item = send(page, MISCONCEPTION)
+    item.get_by_role("button", name="Helpful").click()
+    item.get_by_text("Thanks: marked helpful.").wait_for()
+    assert server.dosay.store.feedback_rows() == [("ai-learns-over-time", "helpful", None)]
+
+
+def test_not_a_misconception_with_consented_text_and_more_on_regime(page: Any, server: LiveServer) -> None:
+    item = send(page, MISCONCEPTION)
+    item.get_by_role("button", name="Not a misconception here").click()
+    item.get_by_label("Why is it not a misconception here? (optional)").fill("we were quoting a vendor")
+    item.get_by_label("Store my text with the feedback", exact=False).check()
+    item.get_by_role("button", name="Send feedback").click()
+    item.get_by_text("Your text was stored.", exact=False).wait_for()
+    assert server.dosay.store.feedback_rows() == [
+        ("ai-learns-over-time", "not_misconception", "we were quoting a vendor")
+    ]
+    item.get_by_role("button", name="More on Inference").click()
+    item.locator(".regime-more").wait_for()
+    assert "What Inference is." in item.locator(".regime-more").inner_text()
+
+
+def test_second_message_in_cooldown_is_explained(page: Any) -> None:
+    send(page, MISCONCEPTION)
+    again = send(page, "it keeps learning from every conversation")
+    assert again.locator(".silent").get_attribute("data-reason") == "cooldown"
+
+
+def test_search_the_phrasebook(page: Any) -> None:
+    page.get_by_role("tab", name="Phrasebook").click()
+    page.locator("#entries .card").first.wait_for()
+    stale = page.locator("#entries .card[data-entry='finetuning-is-expensive'] .badge.stale")
+    assert stale.inner_text() == "stale figures"
+    page.get_by_label("Search the phrasebook").fill("learn over time")
+    page.get_by_role("button", name="Search").click()
+    first = page.locator(".search-hits > li").first
+    first.wait_for()
+    assert first.locator(".card").get_attribute("data-entry") == "ai-learns-over-time"
+    first.get_by_text("Examples, sources and figures").click()
+    first.get_by_text("Examples it answers:").wait_for()
+    assert "regimes primer" in first.inner_text()
+
+
+def test_keyboard_reaches_the_tabs_and_the_regime_cards(page: Any) -> None:
+    page.get_by_role("tab", name="#playground").focus()
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    assert page.get_by_role("tab", name="Regimes").get_attribute("aria-selected") == "true"
+    page.locator("#regimes .card").first.wait_for()
+    assert page.locator("#regimes .card").count() == 4
+
+
+def test_compute_a_cost(page: Any) -> None:
+    if importlib.util.find_spec("intents.cost") is None:
+        pytest.skip("intents.cost (the cost calculator) is not in this build yet")
+    page.get_by_role("tab", name="Cost calculator").click()
+    page.get_by_label("What to estimate").fill("inference 2M input tokens 500k output tokens")
+    page.get_by_role("button", name="Compute").click()
+    page.locator("#cost-result .cost-answer").wait_for()
+    assert "$" in page.locator("#cost-result").inner_text()
+
+
+def test_stats_show_the_correction(page: Any) -> None:
+    send(page, MISCONCEPTION)
+    page.get_by_role("tab", name="Stats").click()
+    page.locator("#stats .stats-grid").wait_for()
+    assert page.locator("#stats svg.chart rect").count() >= 1
+    assert "ai-learns-over-time (1)" in page.locator("#stats .legend").inner_text()
