@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 
 from intents import guards
 from intents.normalize import Segment, canonical, segments, tokens
@@ -27,7 +28,7 @@ from phrasebook.schema import Entry, Phrasebook
 
 DEFAULT_THRESHOLD = 0.62
 #: How far a typo may be from a phrasebook word to be repaired (rapidfuzz ratio, 0..100).
-TYPO_CUTOFF = 84.0
+TYPO_CUTOFF = 0.79  # OSA normalised similarity: one edit (or one swap) in five letters
 #: Very common words that must never be "repaired" into phrasebook vocabulary.
 _NEVER_REPAIR = frozenset(
     (
@@ -179,7 +180,9 @@ class Matcher:
     def _repair_uncached(self, token: str) -> str:
         if len(token) < 4 or token in self._vocabulary or token in _NEVER_REPAIR or not token.isalpha():
             return token
-        hit = process.extractOne(token, self._long_words, scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF)
+        hit = process.extractOne(
+            token, self._long_words, scorer=OSA.normalized_similarity, score_cutoff=TYPO_CUTOFF
+        )
         if hit is None or hit[0][0] != token[0] or abs(len(hit[0]) - len(token)) > 2:
             return token
         return str(hit[0])
@@ -188,11 +191,23 @@ class Matcher:
         words = canonical(clause).split()
         return " ".join(self._repair(w) if w.isalpha() else w for w in words)
 
+    @staticmethod
+    def _claim_negated(parts: list[str], compiled: _CompiledEntry) -> bool:
+        """Negation counts in the comma-separated part(s) that carry most of the entry's concepts,
+        so "no worries, it learns from every chat" is not read as a denial."""
+        coverage = [sum(1 for gate in compiled.gates if gate.search(part)) for part in parts]
+        best = max(coverage)
+        return any(
+            guards.is_negated(part) for part, hits in zip(parts, coverage, strict=True) if hits == best
+        )
+
     def _score_segment(self, segment: Segment, meta: bool) -> list[Candidate]:
-        clause = self._canonical_clause(segment.text)
+        parts = [p for p in (self._canonical_clause(part) for part in segment.text.split(",")) if p]
+        clause = " ".join(parts)
         if len(clause) < 3:
             return []
-        clause_negated = guards.is_negated(clause)
+        if clause.endswith("?") and parts and not parts[-1].endswith("?"):
+            parts[-1] += "?"
         scored: list[Candidate] = []
         for compiled in self._entries:
             if not all(gate.search(clause) for gate in compiled.gates):
@@ -205,7 +220,7 @@ class Matcher:
             )
             score = raw_score / 100.0
             suppressed: str | None = None
-            if clause_negated != compiled.trigger_negated[index]:
+            if self._claim_negated(parts, compiled) != compiled.trigger_negated[index]:
                 suppressed = "negation"
             elif meta:
                 suppressed = "meta-talk"

@@ -31,7 +31,8 @@ _EMPHASIS = re.compile(r"(?<!\w)[*_~]+|[*_~]+(?!\w)")
 
 _QUOTED_SPAN = re.compile(r"\"[^\"\n]{3,}\"|“[^”\n]{3,}”|‘[^’\n]{3,}’|(?<![\w])'[^'\n]{3,}'(?![\w])")
 _CLAUSE_SPLIT = re.compile(
-    r"(?<=[.!?;])\s+|[;\n]|\s+[-–—]+>?\s+|->|\s*:\s+|,?\s+\b(?:but|however|though|although|whereas|so|because)\b\s+",
+    r"(?<=[.!?;])\s+|[;\n]|\s+[-–—]+>?\s+|->|\s*:\s+"
+    r"|,\s*(?:but|however|though|although|whereas|yet)\b\s*|\s+\b(?:but|although|whereas)\b\s+",
     re.IGNORECASE,
 )
 _CODE_LINE = re.compile(
@@ -126,6 +127,10 @@ _REWRITES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"'ve\b", " have"),
         (r"'d\b", " would"),
         (r"\bi'm\b", "i am"),
+        (r"\b(you|they|we|it|i)d\b(?= (?:need|have|want|like|be|get|never|not))", r"\1 would"),
+        (r"\b(you|they|it)ll\b", r"\1 will"),
+        (r"\b(we|you|they)ve\b", r"\1 have"),
+        (r"\b(that|what)s\b", r"\1 is"),
         (r"\bgonna\b", "going to"),
         (r"\bwanna\b", "want to"),
         (r"\bgotta\b", "have to"),

@@ -47,12 +47,21 @@ def test_teams_blockquote_is_quoted() -> None:
 
 
 def test_clauses_split_on_sentences_and_contrast() -> None:
-    found = segments("The weights are frozen at inference, so it won't learn. Fine-tuning is cheap; RAG too")
+    found = segments("The weights are frozen, so it won't learn. Fine-tuning is cheap; RAG too, but slow")
     assert [s.text for s in found] == [
-        "The weights are frozen at inference",
-        "it won't learn",
+        "The weights are frozen, so it won't learn",
         "Fine-tuning is cheap",
         "RAG too",
+        "slow",
+    ]
+
+
+def test_purpose_and_degree_clauses_stay_whole() -> None:
+    assert [s.text for s in segments("fine-tune it so it knows the rules")] == [
+        "fine-tune it so it knows the rules"
+    ]
+    assert [s.text for s in segments("we can tailor it however you want")] == [
+        "we can tailor it however you want"
     ]
 
 
