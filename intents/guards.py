@@ -12,7 +12,8 @@ _NEGATION = re.compile(r"\b(?:not|never|no|nor|neither|none|nobody|nowhere|witho
 # Cues that look like negation but do not deny the clause.
 _FALSE_NEGATION = re.compile(
     r"\bnot (?:just|only|merely|simply)\b|\bno (?:doubt|wonder|matter)\b|\bif not\b|\bnot sure\b"
-    r"|\bnot cheap\b|\bdo not worry\b|\bno worries\b|\bnot to mention\b|\bno question\b|\bno joke\b|\bnever been (?:cheaper|easier)\b|\bno brainer\b|\bnot a problem\b"
+    r"|\bnot cheap\b|\bdo not worry\b|\bno worries\b|\bnot to mention\b|\bno question\b|\bno joke\b"
+    r"|\bnever been (?:cheaper|easier)\b|\bno brainer\b|\bnot a problem\b"
 )
 # A question that opens with a negated auxiliary is rhetorical: "doesn't it learn from our chats?"
 _RHETORICAL = re.compile(
@@ -28,7 +29,8 @@ _META = re.compile(
     r"|\bmisconceptions?\b|\bmyths?\b|\bmisunderstanding\b|\bfalse(?:ly)?\b|\buntrue\b|\bincorrect(?:ly)?\b"
     r"|\bwrong\b|\bnot true\b|\bnot the case\b|\bnot how\b|\bcommon mistake\b|\bnot accurate\b|\binaccurate\b"
     r"|\bmistakenly\b|\berroneous(?:ly)?\b|\bcorrect(?:ing|ed)? (?:them|him|her|that|this|people|the)\b"
-    r"|\brow \d+\b|(?<!off )(?<!on )(?<!at )\bthe table\b|\bphrasebook\b|\bdosay\b|\bcheat ?sheet\b|\bthe list\b|\bdon'?t-say list\b"
+    r"|\brow \d+\b|(?<!off )(?<!on )(?<!at )\bthe table\b|\bphrasebook\b|\bdosay\b|\bcheat ?sheet\b"
+    r"|\bthe list\b|\bdon'?t-say list\b"
     r"|\bpeople (?:often |always |usually )?(?:think|assume|believe|say)\b"
     r"|\b(?:assume|assuming|think|thinks|thinking|believe|believes) that\b.*\b(?:but|actually|in fact)\b"
     r"|\bexample of (?:a|the)\b|\bred flag\b|\bwhen (?:a |the )?(?:buyer|client|customer|someone) says\b"
