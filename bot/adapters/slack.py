@@ -9,9 +9,12 @@ unhandled event is answered 404 and Slack retries it).
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import json
 import logging
 import re
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
 
@@ -35,6 +38,7 @@ from bot.settings import Settings
 from phrasebook.schema import Regime, Tip
 
 log = logging.getLogger("dosay.slack")
+SLACK_APP = web.AppKey("slack_bolt_app", AsyncApp)
 
 COMMAND = "/dosay"
 SHORTCUT = "dosay_reframe"
@@ -108,6 +112,35 @@ async def deliver(client: AsyncWebClient, dosay: Dosay, msg: InboundMessage, dec
         )
 
 
+class InFlight:
+    """The listeners running in the background after their ack; drained at shutdown (and by tests)."""
+
+    def __init__(self) -> None:
+        self.tasks: set[asyncio.Task[Any]] = set()
+
+    def __call__(self, fn: Callable[..., Awaitable[None]]) -> Callable[..., Awaitable[None]]:
+        @functools.wraps(fn)  # bolt injects arguments by name through inspect.unwrap
+        async def run(*args: Any, **kwargs: Any) -> None:
+            task = asyncio.current_task()
+            if task is not None:
+                self.tasks.add(task)
+            try:
+                await fn(*args, **kwargs)
+            finally:
+                if task is not None:
+                    self.tasks.discard(task)
+
+        return run
+
+    async def drain(self, timeout: float | None = None) -> None:
+        current = asyncio.current_task()
+        await asyncio.sleep(0)  # let listeners scheduled by the last acknowledgements start
+        while pending := [t for t in self.tasks if t is not current and not t.done()]:
+            done, _ = await asyncio.wait(pending, timeout=timeout)
+            if not done:
+                return
+
+
 def build_bolt_app(dosay: Dosay, settings: Settings, *, client: AsyncWebClient | None = None) -> AsyncApp:
     client = client or web_client(settings)
     bolt = AsyncApp(
@@ -129,8 +162,11 @@ def build_bolt_app(dosay: Dosay, settings: Settings, *, client: AsyncWebClient |
         await next()  # a middleware that does not call next() makes bolt answer 404
 
     bolt_any.dosay_counts = events_seen
+    tracked = InFlight()
+    bolt_any.dosay_inflight = tracked
 
     @bolt.event("message")
+    @tracked
     async def on_message(event: dict[str, Any], body: dict[str, Any], context: Any) -> None:
         subtype = event.get("subtype")
         if subtype == "message_changed":
@@ -161,6 +197,7 @@ def build_bolt_app(dosay: Dosay, settings: Settings, *, client: AsyncWebClient |
             log.warning("slack chat.update failed: %s", exc.response.get("error"))
 
     @bolt.event("app_mention")
+    @tracked
     async def on_mention(event: dict[str, Any], body: dict[str, Any]) -> None:
         text = _MENTION.sub("", event.get("text", "")).strip()
         team, channel = _team(body), event.get("channel", "")
@@ -188,6 +225,7 @@ def build_bolt_app(dosay: Dosay, settings: Settings, *, client: AsyncWebClient |
             )
 
     @bolt.shortcut(SHORTCUT)
+    @tracked
     async def on_reframe(ack: Any, shortcut: dict[str, Any]) -> None:
         await ack()
         message = shortcut.get("message") or {}
@@ -210,6 +248,7 @@ def build_bolt_app(dosay: Dosay, settings: Settings, *, client: AsyncWebClient |
             log.warning("slack reframe failed: %s", exc.response.get("error"))
 
     @bolt.command(COMMAND)
+    @tracked
     async def on_command(ack: Any, command: dict[str, Any], respond: Any) -> None:
         text = command.get("text", "")
         team, channel = command.get("team_id", ""), command.get("channel_id", "")
@@ -237,6 +276,7 @@ def build_bolt_app(dosay: Dosay, settings: Settings, *, client: AsyncWebClient |
             log.warning("slack ephemeral failed: %s", exc.response.get("error"))
 
     @bolt.action("dosay_helpful")
+    @tracked
     async def on_helpful(ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
         await ack()
         team, channel, user, thread = _where(body)
@@ -251,6 +291,7 @@ def build_bolt_app(dosay: Dosay, settings: Settings, *, client: AsyncWebClient |
         await _tell(channel, user, thread, "Thanks, noted as helpful.")
 
     @bolt.action("dosay_not_misconception")
+    @tracked
     async def on_not_misconception(ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
         await ack()
         team, channel, user, _thread = _where(body)
@@ -271,6 +312,7 @@ def build_bolt_app(dosay: Dosay, settings: Settings, *, client: AsyncWebClient |
         )
 
     @bolt.view(FEEDBACK_VIEW)
+    @tracked
     async def on_feedback_text(ack: Any, body: dict[str, Any], view: dict[str, Any]) -> None:
         await ack()
         meta = json.loads(view.get("private_metadata") or "{}")
@@ -287,6 +329,7 @@ def build_bolt_app(dosay: Dosay, settings: Settings, *, client: AsyncWebClient |
             )
 
     @bolt.action("dosay_snooze")
+    @tracked
     async def on_snooze(ack: Any, body: dict[str, Any]) -> None:
         await ack()
         team, channel, user, thread = _where(body)
@@ -299,6 +342,7 @@ def build_bolt_app(dosay: Dosay, settings: Settings, *, client: AsyncWebClient |
         )
 
     @bolt.action("dosay_more_regime")
+    @tracked
     async def on_more(ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
         await ack()
         _team_id, channel, user, thread = _where(body)
@@ -321,6 +365,7 @@ def build_bolt_app(dosay: Dosay, settings: Settings, *, client: AsyncWebClient |
             log.warning("slack ephemeral failed: %s", exc.response.get("error"))
 
     @bolt.action("dosay_share")
+    @tracked
     async def on_share(ack: Any, action: dict[str, Any], respond: Any) -> None:
         await ack()
         result = await run_command(dosay, "slack", "", "", "lookup " + str(action.get("value", "")))
@@ -378,6 +423,8 @@ def register(app: web.Application, dosay: Dosay, settings: Settings) -> None:
         return
     client = web_client(settings)
     bolt = build_bolt_app(dosay, settings, client=client)
+    tracked: InFlight = bolt.dosay_inflight  # type: ignore[attr-defined]
+    app[SLACK_APP] = bolt
     app[TIP_SENDERS]["slack"] = tip_sender(client)
     if settings.slack_socket_mode:
         from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
@@ -400,3 +447,8 @@ def register(app: web.Application, dosay: Dosay, settings: Settings) -> None:
         return await to_aiohttp_response(response)
 
     app.router.add_post("/slack/events", events)
+
+    async def drain(_app: web.Application) -> None:
+        await tracked.drain(timeout=10.0)  # finish replies already acknowledged to Slack
+
+    app.on_shutdown.append(drain)
