@@ -1,0 +1,39 @@
+"""Alembic migrations: they build exactly the models' schema, and running them again changes nothing."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+
+from bot.storage.migrate import upgrade
+from bot.storage.models import Base
+
+
+def test_migrations_match_the_models(store) -> None:
+    with store.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    assert diff == []
+
+
+def test_upgrade_is_idempotent_and_keeps_data(store) -> None:
+    now = datetime(2026, 6, 1, tzinfo=UTC)
+    assert store.claim_delivery(["k1"], now)
+    upgrade(store.engine)
+    assert not store.claim_delivery(["k1"], now)
+
+
+def test_times_come_back_aware_utc(store) -> None:
+    until = datetime(2026, 6, 2, 9, 30, tzinfo=UTC)
+    store.set_snooze("slack", "T1", "U1", until)
+    assert store.snoozed_until("slack", "T1", "U1") == until
+    assert store.snoozed_until("slack", "T1", "U1").tzinfo is not None
+
+
+def test_purge_removes_old_rows(store) -> None:
+    old, new = datetime(2026, 1, 1, tzinfo=UTC), datetime(2026, 6, 1, tzinfo=UTC)
+    store.claim_delivery(["old"], old)
+    store.claim_delivery(["new"], new)
+    assert store.purge(datetime(2026, 3, 1, tzinfo=UTC)) == 1
+    assert store.claim_delivery(["old"], new) and not store.claim_delivery(["new"], new)
