@@ -1,0 +1,312 @@
+"""Microsoft Teams on botbuilder-python: the only module that imports botbuilder / botframework.
+
+``BotbuilderTeamsGateway`` implements ``bot.adapters.teams_bot.TeamsGateway`` with a ``CloudAdapter``
+and ``ConfigurationBotFrameworkAuthentication`` (``MicrosoftAppId`` / ``MicrosoftAppPassword`` /
+``MicrosoftAppTenantId`` / ``MicrosoftAppType``, SingleTenant included). botbuilder-python is archived
+in favour of the Microsoft 365 Agents SDK: a gateway on that SDK is a new module implementing the same
+protocol; ``TeamsBot`` (the turn logic) does not change. See docs/teams.md.
+
+``register(app, dosay, settings)`` adds ``POST /api/messages`` and the daily-tip sender to the server.
+With an app id every request needs a valid Bot Framework token: a missing, malformed or invalid token,
+or a body that cannot be read, is answered 401 before anything runs. Without an app id the endpoint is
+unauthenticated (Bot Framework Emulator) and is only registered when the server binds to loopback.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+from botbuilder.core import CardFactory, TurnContext
+from botbuilder.core.teams import TeamsActivityHandler
+from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
+from botbuilder.schema import (
+    Activity,
+    ActivityTypes,
+    ChannelAccount,
+    ConversationParameters,
+    ConversationReference,
+)
+from botframework.connector.auth import BotFrameworkAuthentication
+
+from bot.adapters.teams_bot import (
+    ConversationType,
+    Kind,
+    TeamsActivity,
+    TeamsBot,
+    base_conversation,
+    clean_text,
+    thread_root_of,
+)
+from bot.render.teams import TeamsMessage
+from bot.service import Dosay
+from bot.settings import Settings
+
+log = logging.getLogger("dosay.teams")
+
+ROUTE = "/api/messages"
+_LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+
+
+@dataclass(frozen=True)
+class BotConfig:
+    """The attribute names ``ConfigurationBotFrameworkAuthentication`` reads."""
+
+    APP_ID: str | None = None
+    APP_PASSWORD: str | None = field(default=None, repr=False)  # never in logs or errors
+    APP_TENANTID: str | None = None
+    APP_TYPE: str = "MultiTenant"
+    #: Overrides for tests and sovereign clouds (botbuilder reads these names when present).
+    TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL: str | None = None
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> BotConfig:
+        password = settings.microsoft_app_password
+        return cls(
+            APP_ID=settings.microsoft_app_id,
+            APP_PASSWORD=password.get_secret_value() if password else None,
+            APP_TENANTID=settings.microsoft_app_tenant_id,
+            APP_TYPE=settings.microsoft_app_type,
+        )
+
+
+def message_activity(message: TeamsMessage) -> Activity:
+    """The card as an attachment; the plain-text fallback as the notification summary."""
+    return Activity(
+        type=ActivityTypes.message,
+        attachments=[CardFactory.adaptive_card(message.card)],
+        summary=message.fallback,
+    )
+
+
+def _conversation_type(activity: Activity) -> ConversationType:
+    kind = getattr(activity.conversation, "conversation_type", None)
+    return kind if kind in ("groupChat", "channel") else "personal"
+
+
+def _tenant(activity: Activity) -> str:
+    tenant = getattr(activity.conversation, "tenant_id", None)
+    data = activity.channel_data if isinstance(activity.channel_data, dict) else {}
+    return str(tenant or (data.get("tenant") or {}).get("id") or "local")
+
+
+def _mentions_bot(activity: Activity) -> bool:
+    bot_id = activity.recipient.id if activity.recipient else None
+    for mention in TurnContext.get_mentions(activity):
+        mentioned = mention.additional_properties.get("mentioned") or {}
+        if bot_id and mentioned.get("id") == bot_id:
+            return True
+    return False
+
+
+def _reference_for_tips(activity: Activity) -> str:
+    """A reference that posts at the top of the channel / chat (no thread, no reply-to)."""
+    reference = copy.deepcopy(TurnContext.get_conversation_reference(activity))
+    reference.conversation.id = base_conversation(reference.conversation.id or "")
+    reference.activity_id = None
+    return json.dumps(reference.serialize())
+
+
+def translate(activity: Activity, kind: Kind) -> TeamsActivity:
+    """botbuilder ``Activity`` → our ``TeamsActivity`` (mentions stripped, HTML removed)."""
+    conversation_id = activity.conversation.id if activity.conversation else ""
+    conversation_type = _conversation_type(activity)
+    root = (
+        (thread_root_of(conversation_id) or activity.reply_to_id) if conversation_type == "channel" else None
+    )
+    sender = activity.from_property or ChannelAccount(id="")
+    value = activity.value if isinstance(activity.value, dict) else {}
+    return TeamsActivity(
+        kind=kind,
+        activity_id=activity.id or "",
+        tenant=_tenant(activity),
+        conversation=base_conversation(conversation_id),
+        conversation_type=conversation_type,
+        user=sender.aad_object_id or sender.id or "",
+        text=clean_text(activity.text or ""),
+        mentioned=_mentions_bot(activity),
+        is_bot=sender.role == "bot",
+        thread_root=root or (activity.id if conversation_type == "channel" else None),
+        value=value,
+        reference=_reference_for_tips(activity),
+    )
+
+
+async def _send_new(context: TurnContext, message: TeamsMessage, reference: ConversationReference) -> str:
+    """A new message (not a reply) in the reference's conversation."""
+    outgoing = TurnContext.apply_conversation_reference(message_activity(message), reference)
+    outgoing.reply_to_id = None
+    responses = await context.adapter.send_activities(context, [outgoing])
+    return str(responses[0].id or "") if responses else ""
+
+
+class _Turn:
+    """``TeamsTurn`` on a botbuilder ``TurnContext``."""
+
+    def __init__(self, context: TurnContext, gateway: BotbuilderTeamsGateway) -> None:
+        self.context = context
+        self.gateway = gateway
+
+    async def reply(self, message: TeamsMessage) -> str:
+        incoming = self.context.activity
+        reference = copy.deepcopy(TurnContext.get_conversation_reference(incoming))
+        if _conversation_type(incoming) == "channel":
+            conversation_id = incoming.conversation.id or ""
+            root = thread_root_of(conversation_id) or incoming.reply_to_id or incoming.id
+            reference.conversation.id = f"{base_conversation(conversation_id)};messageid={root}"
+            reference.activity_id = root
+        outgoing = TurnContext.apply_conversation_reference(message_activity(message), reference)
+        responses = await self.context.adapter.send_activities(self.context, [outgoing])
+        return str(responses[0].id or "") if responses else ""
+
+    async def reply_privately(self, message: TeamsMessage) -> str:
+        incoming = self.context.activity
+        if _conversation_type(incoming) == "personal":
+            return await self.reply(message)
+        return await self.gateway.send_one_to_one(incoming, message)
+
+
+class _Handler(TeamsActivityHandler):
+    """Translate botbuilder's dispatch into ``TeamsBot.on_activity`` calls."""
+
+    def __init__(self, bot: TeamsBot, gateway: BotbuilderTeamsGateway) -> None:
+        self.bot = bot
+        self.gateway = gateway
+
+    async def on_message_activity(self, turn_context: TurnContext) -> None:
+        activity = turn_context.activity
+        kind: Kind = "submit" if isinstance(activity.value, dict) and not activity.text else "message"
+        await self.bot.on_activity(translate(activity, kind), _Turn(turn_context, self.gateway))
+
+    async def on_installation_update_add(self, turn_context: TurnContext) -> None:
+        await self.bot.on_activity(
+            translate(turn_context.activity, "installed"), _Turn(turn_context, self.gateway)
+        )
+
+    async def on_teams_members_added_dispatch(
+        self, members_added: list[ChannelAccount], team_info: Any, turn_context: TurnContext
+    ) -> None:
+        # No TeamsInfo.get_member round trips: all we need to know is whether the bot was added.
+        recipient = turn_context.activity.recipient
+        if recipient is not None and any(m.id == recipient.id for m in members_added or []):
+            await self.bot.on_activity(
+                translate(turn_context.activity, "installed"), _Turn(turn_context, self.gateway)
+            )
+
+
+class BotbuilderTeamsGateway:
+    """``TeamsGateway`` on botbuilder's ``CloudAdapter``."""
+
+    def __init__(
+        self, config: BotConfig, *, authentication: BotFrameworkAuthentication | None = None
+    ) -> None:
+        self.config = config
+        self.app_id = config.APP_ID or ""
+        self.authenticated = bool(config.APP_ID)
+        self.adapter = CloudAdapter(authentication or ConfigurationBotFrameworkAuthentication(config))
+        self.adapter.on_turn_error = self._on_turn_error
+
+    @staticmethod
+    async def _on_turn_error(context: TurnContext, error: Exception) -> None:
+        log.error("teams turn failed: %s", type(error).__name__)  # never the message or a token
+
+    def _refuse(self, status: int, reason: str) -> web.Response:
+        """Before authentication succeeded: 401 when auth is on (nothing about the request is trusted)."""
+        if self.authenticated:
+            log.warning("teams request rejected: %s", reason)
+            return web.json_response({"error": "unauthorized"}, status=401)
+        return web.json_response({"error": reason}, status=status)
+
+    async def handle(self, request: web.Request, bot: TeamsBot) -> web.StreamResponse:
+        auth_header = request.headers.get("Authorization", "")
+        if self.authenticated and (not auth_header.startswith("Bearer ") or len(auth_header.split(" ")) != 2):
+            return self._refuse(401, "missing or malformed Authorization header")
+        if "application/json" not in request.headers.get("Content-Type", ""):
+            return self._refuse(415, "expected Content-Type: application/json")
+        try:
+            body = await request.json()
+        except ValueError:
+            return self._refuse(400, "the body is not JSON")
+        if not isinstance(body, dict) or not body.get("type"):
+            return self._refuse(400, "the body is not a Bot Framework activity")
+        activity = Activity().deserialize(body)
+        handler = _Handler(bot, self)
+        started = False
+
+        async def on_turn(context: TurnContext) -> None:
+            nonlocal started
+            started = True
+            await handler.on_turn(context)
+
+        try:
+            invoke = await self.adapter.process_activity(auth_header, activity, on_turn)
+        except Exception as exc:  # PermissionError for a bad token; jwt errors for a malformed one
+            if started:
+                raise
+            return self._refuse(400, f"could not process the activity ({type(exc).__name__})")
+        if invoke is not None:
+            return web.json_response(invoke.body, status=invoke.status)
+        return web.Response(status=200)
+
+    async def send_proactive(self, reference: str, message: TeamsMessage) -> str:
+        """Post at the top of the stored conversation. Raises when the connector refused it."""
+        conversation = ConversationReference().deserialize(json.loads(reference))
+        conversation.activity_id = None
+        sent: list[str] = []
+        failed: list[Exception] = []
+
+        async def send(context: TurnContext) -> None:
+            try:
+                sent.append(await _send_new(context, message, conversation))
+            except Exception as exc:  # the adapter's turn-error handler would swallow it
+                failed.append(exc)
+
+        # bot_app_id always: without it Teams answers the outbound call with 401.
+        await self.adapter.continue_conversation(conversation, send, bot_app_id=self.app_id)
+        if failed:
+            raise failed[0]
+        return sent[0] if sent else ""
+
+    async def send_one_to_one(self, incoming: Activity, message: TeamsMessage) -> str:
+        """The ``ephemeral`` fallback: open (or reuse) a 1:1 chat with the author and post there."""
+        tenant = _tenant(incoming)
+        parameters = ConversationParameters(
+            is_group=False,
+            bot=incoming.recipient,
+            members=[ChannelAccount(id=incoming.from_property.id)],
+            tenant_id=tenant,
+            channel_data={"tenant": {"id": tenant}},
+        )
+        sent: list[str] = []
+        failed: list[Exception] = []
+
+        async def send(context: TurnContext) -> None:
+            try:
+                reference = TurnContext.get_conversation_reference(context.activity)
+                sent.append(await _send_new(context, message, reference))
+            except Exception as exc:
+                failed.append(exc)
+
+        await self.adapter.create_conversation(
+            self.app_id, send, parameters, incoming.channel_id, incoming.service_url
+        )
+        if failed:
+            raise failed[0]
+        return sent[0] if sent else ""
+
+
+def register(app: web.Application, dosay: Dosay, settings: Settings) -> None:
+    """Add ``POST /api/messages`` (and, with an app id, the Teams tip sender) to the server."""
+    from bot.server import TIP_SENDERS
+
+    if not settings.teams_enabled and settings.host not in _LOOPBACK:
+        log.info("Teams off: set MicrosoftAppId (and MicrosoftAppPassword) to serve %s", ROUTE)
+        return
+    bot = TeamsBot(dosay, BotbuilderTeamsGateway(BotConfig.from_settings(settings)))
+    app.router.add_post(ROUTE, bot.handle)
+    if settings.teams_enabled:
+        app[TIP_SENDERS]["teams"] = bot.send_tip

@@ -1,0 +1,232 @@
+"""Teams turn logic, free of any SDK: what dosay does with a Teams message, button press or install.
+
+The SDK lives behind ``TeamsGateway`` (``bot.adapters.teams.BotbuilderTeamsGateway`` on botbuilder;
+one on the Microsoft 365 Agents SDK would be a new file implementing the same two protocols). A
+gateway translates each inbound activity into a ``TeamsActivity`` and hands it, with a ``TeamsTurn``
+for answering, to ``TeamsBot.on_activity``.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Literal, Protocol
+
+from aiohttp import web
+
+from bot.commands import COMMANDS, run_command
+from bot.core_types import Decision, InboundMessage
+from bot.policy import ChannelSettings
+from bot.render import teams as render
+from bot.render.teams import TeamsMessage
+from bot.service import Dosay
+from phrasebook.schema import Regime, Tip
+
+log = logging.getLogger("dosay.teams")
+
+ConversationType = Literal["personal", "groupChat", "channel"]
+Kind = Literal["message", "submit", "installed"]
+
+PREFIX = "@dosay"
+NO_MATCH = "I don't see a known misconception in that. Try @dosay lookup QUERY or @dosay help."
+FEEDBACK: dict[str, Literal["helpful", "not_misconception"]] = {
+    "dosay_helpful": "helpful",
+    "dosay_not_misconception": "not_misconception",
+}
+_MENTION = re.compile(r"<at\b[^>]*>.*?</at>", re.IGNORECASE | re.DOTALL)
+_TAG = re.compile(r"<[^>]+>")
+_SPACE = re.compile(r"[ \t\u00a0]+")
+
+
+def clean_text(text: str) -> str:
+    """Teams message HTML to the words the matcher sees: ``<at>`` mentions and tags removed."""
+    without_mentions = _MENTION.sub(" ", text)
+    without_tags = _TAG.sub(" ", re.sub(r"(?i)<br\s*/?>|</p>|</div>", "\n", without_mentions))
+    lines = (_SPACE.sub(" ", line).strip() for line in html.unescape(without_tags).splitlines())
+    return "\n".join(line for line in lines if line)
+
+
+def base_conversation(conversation_id: str) -> str:
+    """A channel thread's conversation id is ``<channel>;messageid=<root>``: keep the channel part."""
+    return conversation_id.split(";messageid=", 1)[0]
+
+
+def thread_root_of(conversation_id: str) -> str | None:
+    _, sep, root = conversation_id.partition(";messageid=")
+    return root or None if sep else None
+
+
+@dataclass(frozen=True)
+class TeamsActivity:
+    """One inbound Teams activity as dosay sees it."""
+
+    kind: Kind
+    activity_id: str
+    tenant: str
+    conversation: str  # without ";messageid=..."
+    conversation_type: ConversationType
+    user: str
+    text: str = ""  # mentions and HTML removed
+    mentioned: bool = False  # the bot was @mentioned
+    is_bot: bool = False
+    thread_root: str | None = None  # channels: the thread's root message id
+    value: dict[str, Any] = field(default_factory=dict)  # a card's Action.Submit data
+    reference: str = ""  # the conversation reference (JSON) for proactive messages
+    received_at: datetime | None = None
+
+    def inbound(self, now: datetime, *, text: str | None = None) -> InboundMessage:
+        root = self.thread_root if self.thread_root and self.thread_root != self.activity_id else None
+        return InboundMessage(
+            platform="teams",
+            workspace=self.tenant,
+            channel=self.conversation,
+            user=self.user,
+            message_id=self.activity_id,
+            thread_id=root,
+            text=self.text if text is None else text,
+            delivery_id=self.activity_id,
+            is_bot=self.is_bot,
+            received_at=self.received_at or now,
+        )
+
+
+class TeamsTurn(Protocol):
+    """How the logic answers within one turn."""
+
+    async def reply(self, message: TeamsMessage) -> str:
+        """Post in the activity's thread (channels) or chat; returns the new message's id."""
+        ...
+
+    async def reply_privately(self, message: TeamsMessage) -> str:
+        """Post in a 1:1 chat with the activity's author (Teams has no ephemeral messages)."""
+        ...
+
+
+class TeamsGateway(Protocol):
+    """What an SDK must provide: serve ``POST /api/messages`` and send proactive messages."""
+
+    async def handle(self, request: web.Request, bot: TeamsBot) -> web.StreamResponse: ...
+
+    async def send_proactive(self, reference: str, message: TeamsMessage) -> str: ...
+
+
+class TeamsBot:
+    def __init__(self, dosay: Dosay, gateway: TeamsGateway) -> None:
+        self.dosay = dosay
+        self.gateway = gateway
+
+    async def handle(self, request: web.Request) -> web.StreamResponse:
+        return await self.gateway.handle(request, self)
+
+    async def on_activity(self, activity: TeamsActivity, turn: TeamsTurn) -> None:
+        if activity.is_bot:
+            return
+        await self._remember(activity)
+        if activity.kind == "message":
+            await self._on_message(activity, turn)
+        elif activity.kind == "submit":
+            await self._on_submit(activity, turn)
+
+    async def _remember(self, activity: TeamsActivity) -> None:
+        """Keep the conversation reference for daily tips: on install, and on the first message seen."""
+        if not activity.reference:
+            return
+        if activity.kind == "installed" or (
+            await self.dosay.conversation_ref("teams", activity.tenant, activity.conversation) is None
+        ):
+            await self.dosay.save_conversation_ref(
+                "teams", activity.tenant, activity.conversation, activity.reference
+            )
+
+    async def _on_message(self, activity: TeamsActivity, turn: TeamsTurn) -> None:
+        now = self.dosay.clock()
+        addressed = activity.mentioned or activity.conversation_type == "personal"
+        words = activity.text.split()
+        if addressed and (not words or words[0].lower() in COMMANDS):
+            if not await self.dosay.claim(activity.inbound(now, text="")):
+                return  # a redelivery of this command
+            result = await run_command(
+                self.dosay, "teams", activity.tenant, activity.conversation, activity.text, prefix=PREFIX
+            )
+            await turn.reply(render.text_message(result.text))
+            return
+        msg = activity.inbound(now)
+        decision = await self.dosay.on_message(msg)
+        if decision.reply is not None:
+            await self._deliver(msg, decision, activity, turn)
+        elif decision.reason == "no-match" and addressed:
+            if activity.conversation_type == "personal":
+                result = await run_command(
+                    self.dosay, "teams", activity.tenant, activity.conversation, activity.text, prefix=PREFIX
+                )
+                await turn.reply(render.text_message(result.text))
+            else:
+                await turn.reply(render.text_message(NO_MATCH))
+
+    async def _deliver(
+        self, msg: InboundMessage, decision: Decision, activity: TeamsActivity, turn: TeamsTurn
+    ) -> None:
+        assert decision.reply is not None
+        message = render.reply_message(decision.reply)
+        try:
+            if decision.action == "ephemeral" and activity.conversation_type != "personal":
+                await turn.reply_privately(message)
+                return
+            # "reaction" mode: Teams bots cannot react to messages, so they answer in the thread.
+            sent = await turn.reply(message)
+            await self.dosay.record_reply(msg, decision, sent)
+        except Exception as exc:  # the connector's error, after the SDK's own retries
+            log.warning(
+                "teams %s failed for entry %s: %s",
+                decision.action,
+                decision.reply.entry_id,
+                type(exc).__name__,
+            )
+
+    async def _on_submit(self, activity: TeamsActivity, turn: TeamsTurn) -> None:
+        action = str(activity.value.get(render.ACTION_KEY, ""))
+        value = str(activity.value.get(render.VALUE_KEY, ""))
+        now = self.dosay.clock()
+        if not await self.dosay.claim(activity.inbound(now, text="")):
+            return
+        if action in FEEDBACK and value in self.dosay.phrasebook.entries:
+            # Stored silently: a thank-you in the thread would be noise, and a 1:1 chat needs the
+            # app installed for the user.
+            await self.dosay.feedback(
+                platform="teams",
+                workspace=activity.tenant,
+                channel=activity.conversation,
+                user=activity.user,
+                entry_id=value,
+                kind=FEEDBACK[action],
+            )
+        elif action == "dosay_snooze":
+            until = await self.dosay.snooze(platform="teams", workspace=activity.tenant, user=activity.user)
+            text = f"Snoozed: dosay won't correct your messages until {until:%Y-%m-%d %H:%M} UTC."
+            try:
+                await turn.reply_privately(render.feedback_message(text))
+            except Exception as exc:
+                log.warning("teams snooze confirmation failed: %s", type(exc).__name__)
+        elif action == "dosay_more_regime":
+            try:
+                card = self.dosay.phrasebook.card_for(Regime(value))
+            except (ValueError, KeyError):
+                return
+            lines = [
+                ("What it is", card.what_it_is),
+                ("Cost structure", card.cost_structure),
+                ("Typical magnitude", card.typical_magnitude),
+                ("Time to production", card.time_to_production),
+                ("Data handling", card.data_handling),
+            ]
+            await turn.reply(render.regime_message(card.name, lines))
+
+    async def send_tip(self, settings: ChannelSettings, tip: Tip) -> None:
+        """The scheduler's sender for Teams: a proactive message to the stored conversation."""
+        reference = await self.dosay.conversation_ref("teams", settings.workspace, settings.channel)
+        if reference is None:
+            raise LookupError("no conversation reference stored for this Teams conversation")
+        await self.gateway.send_proactive(reference, render.tip_message(tip.text))

@@ -1,0 +1,229 @@
+"""Teams end to end: Activity JSON → POST /api/messages of the real aiohttp app → botbuilder
+CloudAdapter → dosay → replies recorded by the loopback fake Bot Framework connector."""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Iterator
+
+import pytest
+
+from bot.scheduler import TipScheduler
+from bot.service import Dosay
+from bot.storage.store import Store
+from tests.bot.adapters.teams_harness import CHANNEL, TENANT, activity, new_id, teams_harness
+from tests.bot.conftest import KeywordMatcher, make_phrasebook
+
+
+@pytest.fixture
+def teams_dosay(tmp_path, clock) -> Iterator[Dosay]:
+    store = Store.open(f"sqlite:///{tmp_path / 'dosay.db'}")
+    service = Dosay(phrasebook=make_phrasebook(), matcher=KeywordMatcher(), store=store, clock=clock)
+    yield service
+    service.close()
+
+
+async def test_channel_correction_is_a_card_in_the_messages_thread(teams_dosay) -> None:
+    async with teams_harness(teams_dosay) as h:
+        root = new_id()
+        assert (
+            await h.say("<p>Honestly the AI will <b>learn</b> from your data.</p>", activity_id=root) == 200
+        )
+        [post] = h.connector.posts()
+    assert post.conversation_id == f"{CHANNEL};messageid={root}" and post.activity_id == root
+    assert post.body["replyToId"] == root and post.body["type"] == "message"
+    card = post.card
+    assert card is not None and card["version"] == "1.5"
+    assert "Try saying" in json.dumps(card) and "verify against current rate cards" in json.dumps(card)
+    assert post.body["summary"].startswith("dosay: instead of")
+    assert not post.has_token  # no app id: no token is fetched or sent
+
+
+async def test_reply_in_a_thread_goes_to_the_threads_root(teams_dosay) -> None:
+    async with teams_harness(teams_dosay) as h:
+        root, reply = new_id(), new_id()
+        await h.say("lunch at noon?", activity_id=root)
+        await h.say("and then it will learn from us", activity_id=reply, thread_root=root)
+        [post] = h.connector.posts()
+    assert post.conversation_id == f"{CHANNEL};messageid={root}" and post.activity_id == root
+
+
+async def test_duplicate_activity_is_answered_once(teams_dosay) -> None:
+    async with teams_harness(teams_dosay) as h:
+        body = activity("inference is free", service_url=h.url)
+        assert [await h.post(body), await h.post(body)] == [200, 200]
+        assert len(h.connector.posts()) == 1
+
+
+async def test_benign_text_and_bots_get_no_answer(teams_dosay) -> None:
+    async with teams_harness(teams_dosay) as h:
+        await h.say("lunch at noon?")
+        await h.say("it will learn", sender={"id": "28:other-bot", "name": "Other", "role": "bot"})
+        assert h.connector.posts() == []
+
+
+async def test_once_per_thread_per_entry(teams_dosay) -> None:
+    async with teams_harness(teams_dosay) as h:
+        root = new_id()
+        await h.say("it will learn", activity_id=root)
+        await h.say("yes it will learn from everything", thread_root=root)
+        assert len(h.connector.posts()) == 1
+
+
+async def test_mention_command_help_in_a_channel(teams_dosay) -> None:
+    async with teams_harness(teams_dosay) as h:
+        root = new_id()
+        await h.say("help", mentioned=True, activity_id=root)
+        [post] = h.connector.posts()
+    assert post.conversation_id == f"{CHANNEL};messageid={root}"
+    assert "@dosay cost QUERY" in json.dumps(post.card)
+
+
+async def test_mention_without_a_misconception_says_so(teams_dosay) -> None:
+    async with teams_harness(teams_dosay) as h:
+        await h.say("what do you think of this plan?", mentioned=True)
+        [post] = h.connector.posts()
+    assert "known misconception" in json.dumps(post.card)
+
+
+async def test_personal_chat_commands_and_corrections(teams_dosay) -> None:
+    async with teams_harness(teams_dosay) as h:
+        personal = "a:personal-ann"
+        await h.say("tip", kind="personal", conversation=personal)
+        await h.say("the model will learn from our chats", kind="personal", conversation=personal)
+        tip, correction = h.connector.posts()
+    assert tip.conversation_id == personal and "Tip of the day" in json.dumps(tip.card)
+    assert correction.conversation_id == personal and "Try saying" in json.dumps(correction.card)
+
+
+async def test_card_buttons_store_feedback(teams_dosay) -> None:
+    async with teams_harness(teams_dosay) as h:
+        value = {"dosay_action": "dosay_not_misconception", "value": "inference-is-free"}
+        body = activity(None, service_url=h.url, value=value)
+        await h.post(body)
+        await h.post(body)  # the same submit delivered twice
+        await h.say(None, value={"dosay_action": "dosay_helpful", "value": "ai-learns-over-time"})
+        await h.say(None, value={"dosay_action": "dosay_helpful", "value": "no-such-entry"})
+        assert h.connector.posts() == []  # feedback is stored silently
+    assert teams_dosay.store.feedback_rows() == [
+        ("inference-is-free", "not_misconception", None),
+        ("ai-learns-over-time", "helpful", None),
+    ]
+
+
+async def test_more_on_regime_button_posts_the_regime_card(teams_dosay) -> None:
+    async with teams_harness(teams_dosay) as h:
+        await h.say(None, value={"dosay_action": "dosay_more_regime", "value": "inference"})
+        [post] = h.connector.posts()
+    assert "What it is" in json.dumps(post.card)
+
+
+async def test_ephemeral_mode_falls_back_to_a_one_to_one_chat(teams_dosay) -> None:
+    async with teams_harness(teams_dosay) as h:
+        await h.say("settings mode ephemeral", mentioned=True)
+        await h.say("it will learn from you")
+        settings_reply, private = h.connector.posts()
+        [created] = h.connector.created_conversations()
+    assert "mode ephemeral" in json.dumps(settings_reply.card)
+    assert created.body["members"] == [{"id": "29:ann"}] and created.body["isGroup"] is False
+    assert created.body["channelData"] == {"tenant": {"id": TENANT}}, created.body
+    assert private.conversation_id == "a:personal-1" and "Try saying" in json.dumps(private.card)
+    assert private.activity_id is None  # a new message in the 1:1 chat, not a reply
+
+
+async def test_daily_tip_is_delivered_once_to_the_installed_channel(teams_dosay, clock) -> None:
+    async with teams_harness(teams_dosay) as h:
+        install = activity(None, service_url=h.url, activity_type="installationUpdate", action="add")
+        assert await h.post(install) == 200
+        await h.say("settings tips at 07:00", mentioned=True)
+        bot = h.client.app.router  # the route is registered; the sender comes from the same bot object
+        assert any(r.resource and r.resource.canonical == "/api/messages" for r in bot.routes())
+        from bot.adapters.teams import BotbuilderTeamsGateway, BotConfig
+        from bot.adapters.teams_bot import TeamsBot
+
+        sender = TeamsBot(teams_dosay, BotbuilderTeamsGateway(BotConfig())).send_tip
+        scheduler = TipScheduler(teams_dosay, {"teams": sender}, clock)
+        assert await scheduler.run_once() == 1
+        assert await scheduler.run_once() == 0  # twice called, once delivered
+        second = TipScheduler(teams_dosay, {"teams": sender}, clock)  # another process, same database
+        assert await second.run_once() == 0
+        tips = [p for p in h.connector.posts() if "Tip of the day" in json.dumps(p.card)]
+    assert len(tips) == 1
+    assert tips[0].conversation_id == CHANNEL and tips[0].activity_id is None  # top level in the channel
+
+
+async def test_tip_failure_releases_the_claim(teams_dosay, clock) -> None:
+    async with teams_harness(teams_dosay) as h:
+        await h.say("settings tips at 07:00", mentioned=True)
+        from bot.adapters.teams import BotbuilderTeamsGateway, BotConfig
+        from bot.adapters.teams_bot import TeamsBot
+
+        sender = TeamsBot(teams_dosay, BotbuilderTeamsGateway(BotConfig())).send_tip
+        h.connector.fail_status = 500
+        assert await TipScheduler(teams_dosay, {"teams": sender}, clock).run_once() == 0
+        h.connector.fail_status = None
+        assert await TipScheduler(teams_dosay, {"teams": sender}, clock).run_once() == 1
+
+
+def _jwt(claims: dict) -> str:
+    def part(data: dict) -> str:
+        return base64.urlsafe_b64encode(json.dumps(data).encode()).rstrip(b"=").decode()
+
+    return f"{part({'alg': 'RS256', 'typ': 'JWT', 'kid': 'k1'})}.{part(claims)}.c2lnbmF0dXJl"
+
+
+APP_ENV = {"MicrosoftAppId": "0b3c5d7e-1111-4222-8333-944455556666", "MicrosoftAppPassword": "pw"}
+
+
+@pytest.fixture
+def no_network(monkeypatch):
+    """Token validation must fail before any OpenID metadata fetch."""
+    import requests
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the test tried to reach the network")
+
+    monkeypatch.setattr(requests.Session, "request", refuse)
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Content-Type": "application/json"},
+        {"Content-Type": "application/json", "Authorization": "Bearer"},
+        {"Content-Type": "application/json", "Authorization": "Basic dXNlcjpwdw=="},
+        {"Content-Type": "application/json", "Authorization": "Bearer not-a-jwt"},
+        {
+            "Content-Type": "application/json",
+            "Authorization": "Bearer " + _jwt({"iss": "https://evil.example"}),
+        },
+        {"Authorization": "Bearer " + _jwt({"iss": "https://evil.example"})},
+        {"Content-Type": "text/plain"},
+        {},
+    ],
+)
+async def test_with_an_app_id_unauthenticated_requests_get_401_and_no_answer(
+    teams_dosay, headers, no_network
+) -> None:
+    async with teams_harness(teams_dosay, APP_ENV) as h:
+        body = activity("it will learn", service_url=h.url)
+        response = await h.client.post("/api/messages", data=json.dumps(body), headers=headers)
+        assert response.status == 401
+        assert h.connector.calls == []
+    assert teams_dosay.store.count_corrections() == 0
+
+
+async def test_without_app_id_the_endpoint_is_only_served_on_loopback(teams_dosay) -> None:
+    async with teams_harness(teams_dosay, {"DOSAY_HOST": "0.0.0.0"}) as h:
+        assert await h.say("it will learn") in (404, 405)
+
+
+async def test_local_bad_requests_get_clear_errors(teams_dosay) -> None:
+    async with teams_harness(teams_dosay) as h:
+        not_json = await h.client.post(
+            "/api/messages", data="{", headers={"Content-Type": "application/json"}
+        )
+        no_type = await h.client.post("/api/messages", json={"text": "hi"})
+        wrong_type = await h.client.post("/api/messages", data="x", headers={"Content-Type": "text/plain"})
+        assert (not_json.status, no_type.status, wrong_type.status) == (400, 400, 415)
