@@ -15,6 +15,7 @@ import contextlib
 import importlib
 import logging
 import signal
+import sys
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
@@ -61,7 +62,35 @@ def build_dosay(settings: Settings, *, clock: Callable[[], datetime] = utc_now) 
         matcher=Matcher(phrasebook),
         store=Store.open(settings.database_url),
         clock=clock,
+        default_tip_time=settings.tip_time,
+        default_timezone=settings.timezone,
     )
+
+
+class StartupError(Exception):
+    """One line naming the setting to fix; raised instead of a traceback at start-up."""
+
+
+def _startup_error(exc: Exception) -> StartupError | None:
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from phrasebook.loader import PhrasebookError
+
+    if isinstance(exc, PhrasebookError):
+        first = exc.problems[0] if exc.problems else str(exc)
+        return StartupError(
+            f"DOSAY_PHRASEBOOK: the phrasebook is invalid ({first}); run `dosay phrasebook lint`"
+        )
+    if isinstance(exc, SQLAlchemyError):
+        return StartupError(
+            f"DOSAY_DATABASE_URL: cannot open the database ({type(exc).__name__}); "
+            "start it or point DOSAY_DATABASE_URL at a reachable one"
+        )
+    if isinstance(exc, OSError):
+        return StartupError(
+            f"DOSAY_HOST/DOSAY_PORT: cannot listen there ({exc.strerror}); choose a free port"
+        )
+    return None
 
 
 def adapter_registrars() -> list[Registrar]:
@@ -127,12 +156,20 @@ async def serve(
     stop: asyncio.Event | None = None,
 ) -> None:
     """Run until SIGINT/SIGTERM (or ``stop`` is set), then shut down gracefully."""
-    dosay = dosay or build_dosay(settings)
+    try:
+        dosay = dosay or build_dosay(settings)
+    except Exception as exc:
+        raise (_startup_error(exc) or exc) from None
     app = build_app(dosay, settings)
     runner = web.AppRunner(app, shutdown_timeout=10.0, access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, settings.host, settings.port)
-    await site.start()
+    try:
+        await site.start()
+    except OSError as exc:
+        await runner.cleanup()
+        await asyncio.to_thread(dosay.close)
+        raise (_startup_error(exc) or exc) from None
     port = runner.addresses[0][1] if runner.addresses else settings.port
     url = f"http://{settings.host}:{port}/"
     senders: dict[str, TipSender] = app[TIP_SENDERS]
@@ -159,4 +196,8 @@ async def serve(
 def run_server(settings: Settings) -> None:
     """Blocking entry point for ``dosay serve``."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    asyncio.run(serve(settings))
+    try:
+        asyncio.run(serve(settings))
+    except StartupError as exc:
+        sys.stderr.write(f"dosay serve: {exc}\n")
+        raise SystemExit(2) from None

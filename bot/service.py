@@ -64,6 +64,8 @@ class Dosay:
         clock: Callable[[], datetime],
         cooldown: timedelta = policy.DEFAULT_COOLDOWN,
         snooze_for: timedelta = policy.DEFAULT_SNOOZE,
+        default_tip_time: str = policy.DEFAULT_TIP_TIME,
+        default_timezone: str = policy.DEFAULT_TIMEZONE,
     ) -> None:
         self.phrasebook = phrasebook
         self.matcher = matcher
@@ -71,6 +73,8 @@ class Dosay:
         self.clock = clock
         self.cooldown = cooldown
         self.snooze_for = snooze_for
+        self.default_tip_time = default_tip_time
+        self.default_timezone = default_timezone
         # SQLite allows one writer: serialise its calls; PostgreSQL gets a small pool.
         self._executor = ThreadPoolExecutor(
             max_workers=1 if store.is_sqlite else 8, thread_name_prefix="dosay-db"
@@ -205,7 +209,13 @@ class Dosay:
 
     async def channel_settings(self, platform: Platform, workspace: str, channel: str) -> ChannelSettings:
         found = await self._io(self.store.get_channel_settings, platform, workspace, channel)
-        return found or ChannelSettings(platform=platform, workspace=workspace, channel=channel)
+        return found or ChannelSettings(
+            platform=platform,
+            workspace=workspace,
+            channel=channel,
+            tip_time=self.default_tip_time,
+            timezone=self.default_timezone,
+        )
 
     async def update_channel_settings(
         self, platform: Platform, workspace: str, channel: str, **changes: Any

@@ -71,3 +71,31 @@ async def test_serve_starts_answers_and_shuts_down_gracefully(tmp_path) -> None:
 
     await asyncio.wait_for(serve(settings, dosay=service, ready=ready, stop=stop), timeout=60)
     assert seen == {"status": 200}
+
+
+async def test_unreachable_database_stops_start_up_with_one_line(tmp_path) -> None:
+    import pytest
+
+    from bot.server import StartupError
+
+    settings = load_settings(
+        {"DOSAY_PORT": "0", "DOSAY_DATABASE_URL": f"sqlite:///{tmp_path}/missing/dir/x.db"}
+    )
+    with pytest.raises(StartupError, match=r"^DOSAY_DATABASE_URL: cannot open the database"):
+        await serve(settings)
+
+
+async def test_channel_defaults_come_from_settings(tmp_path) -> None:
+    settings = load_settings(
+        {
+            "DOSAY_DATABASE_URL": f"sqlite:///{tmp_path}/d.db",
+            "DOSAY_TIP_TIME": "08:15",
+            "DOSAY_TIMEZONE": "Europe/Oslo",
+        }
+    )
+    service = build_dosay(settings)
+    try:
+        current = await service.channel_settings("slack", "T1", "C1")
+        assert (current.tip_time, current.timezone) == ("08:15", "Europe/Oslo")
+    finally:
+        service.close()
