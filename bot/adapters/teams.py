@@ -49,6 +49,8 @@ from bot.settings import Settings
 log = logging.getLogger("dosay.teams")
 
 ROUTE = "/api/messages"
+#: The Teams bot of this app (its ``send_tip`` is the scheduler's sender), for tests and the CLI.
+TEAMS_BOT = web.AppKey("teams_bot", TeamsBot)
 _LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
 
@@ -307,6 +309,7 @@ def register(app: web.Application, dosay: Dosay, settings: Settings) -> None:
         log.info("Teams off: set MicrosoftAppId (and MicrosoftAppPassword) to serve %s", ROUTE)
         return
     bot = TeamsBot(dosay, BotbuilderTeamsGateway(BotConfig.from_settings(settings)))
+    app[TEAMS_BOT] = bot
     app.router.add_post(ROUTE, bot.handle)
     if settings.teams_enabled:
         app[TIP_SENDERS]["teams"] = bot.send_tip

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from bot.adapters.teams import TEAMS_BOT
 from bot.scheduler import TipScheduler
 from bot.service import Dosay
 from bot.storage.store import Store
@@ -137,12 +138,7 @@ async def test_daily_tip_is_delivered_once_to_the_installed_channel(teams_dosay,
         install = activity(None, service_url=h.url, activity_type="installationUpdate", action="add")
         assert await h.post(install) == 200
         await h.say("settings tips at 07:00", mentioned=True)
-        bot = h.client.app.router  # the route is registered; the sender comes from the same bot object
-        assert any(r.resource and r.resource.canonical == "/api/messages" for r in bot.routes())
-        from bot.adapters.teams import BotbuilderTeamsGateway, BotConfig
-        from bot.adapters.teams_bot import TeamsBot
-
-        sender = TeamsBot(teams_dosay, BotbuilderTeamsGateway(BotConfig())).send_tip
+        sender = h.client.app[TEAMS_BOT].send_tip
         scheduler = TipScheduler(teams_dosay, {"teams": sender}, clock)
         assert await scheduler.run_once() == 1
         assert await scheduler.run_once() == 0  # twice called, once delivered
@@ -156,10 +152,7 @@ async def test_daily_tip_is_delivered_once_to_the_installed_channel(teams_dosay,
 async def test_tip_failure_releases_the_claim(teams_dosay, clock) -> None:
     async with teams_harness(teams_dosay) as h:
         await h.say("settings tips at 07:00", mentioned=True)
-        from bot.adapters.teams import BotbuilderTeamsGateway, BotConfig
-        from bot.adapters.teams_bot import TeamsBot
-
-        sender = TeamsBot(teams_dosay, BotbuilderTeamsGateway(BotConfig())).send_tip
+        sender = h.client.app[TEAMS_BOT].send_tip
         h.connector.fail_status = 500
         assert await TipScheduler(teams_dosay, {"teams": sender}, clock).run_once() == 0
         h.connector.fail_status = None
