@@ -121,6 +121,10 @@ def build_teams_package(app_id: str, out: Path, *, source: Path | None = None) -
     """Write the zip (manifest.json, color.png, outline.png at its root). ``out``: a .zip path or a
     directory (then ``dosay-teams.zip`` inside it). Returns the path written."""
     source = source or template_dir()
+    if not (source / "manifest.json").is_file():
+        raise TeamsPackageError(
+            f"{source / 'manifest.json'}: not found; run from a dosay checkout (it reads deploy/teams/)"
+        )
     manifest = render_manifest((source / "manifest.json").read_text(encoding="utf-8"), app_id)
     icons = {name: (source / name).read_bytes() for name in sorted(set(manifest.get("icons", {}).values()))}
     problems = manifest_problems(manifest, icons)

@@ -136,3 +136,8 @@ def test_invalid_template_is_refused(tmp_path: Path) -> None:
     with pytest.raises(TeamsPackageError, match=r"bots\[0\]\.scopes"):
         build_teams_package(APP_ID, tmp_path / "x.zip", source=source)
     assert not (tmp_path / "x.zip").exists()
+
+
+def test_missing_template_says_where_it_looked(tmp_path: Path) -> None:
+    with pytest.raises(TeamsPackageError, match=r"manifest\.json: not found"):
+        build_teams_package(APP_ID, tmp_path / "x.zip", source=tmp_path / "nowhere")
