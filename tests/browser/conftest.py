@@ -58,7 +58,7 @@ def _skip_reason() -> str | None:
 
 
 class LiveServer:
-    """The real app (``bot.server.build_app`` with the playground adapter) on 127.0.0.1, port 0, in a thread."""
+    """The real app (``bot.server.build_app`` + the playground adapter) on 127.0.0.1, port 0, in a thread."""
 
     def __init__(self, dosay: Dosay) -> None:
         self.dosay = dosay

@@ -3,61 +3,34 @@ and the real Matcher on a small phrasebook (aiohttp's TestServer/TestClient on p
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Any
 
-import pytest
-from aiohttp.test_utils import TestClient, TestServer
+from aiohttp.test_utils import TestClient
 
 from bot.adapters import playground
-from bot.server import build_app
 from bot.service import Dosay
-from bot.settings import load_settings
-from bot.storage.store import Store
-from intents.matcher import Matcher
-from tests.bot.adapters.playground_fixtures import Clock, playground_phrasebook
 
 MISCONCEPTION = "Honestly, the AI will learn from your data over time."
 
 
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-async def client(tmp_path, clock) -> AsyncIterator[TestClient]:
-    phrasebook = playground_phrasebook()
-    dosay = Dosay(
-        phrasebook=phrasebook,
-        matcher=Matcher(phrasebook),
-        store=Store.open(f"sqlite:///{tmp_path / 'playground.db'}"),
-        clock=clock,
-    )
-    app = build_app(dosay, load_settings({}), adapters=[playground.register])
-    async with TestClient(TestServer(app, port=0)) as test_client:
-        yield test_client
-    dosay.close()
-
-
-async def say(client: TestClient, text: str, user: str = "alex", **extra: Any) -> dict[str, Any]:
-    response = await client.post("/api/playground/messages", json={"user": user, "text": text, **extra})
+async def say(api: TestClient, text: str, user: str = "alex", **extra: Any) -> dict[str, Any]:
+    response = await api.post("/api/playground/messages", json={"user": user, "text": text, **extra})
     assert response.status == 200, await response.text()
     return dict(await response.json())
 
 
-async def test_page_and_static_files_are_served_with_a_strict_policy(client) -> None:
-    page = await client.get("/")
+async def test_page_and_static_files_are_served_with_a_strict_policy(api) -> None:
+    page = await api.get("/")
     assert page.status == 200
     assert "script-src 'self'" in page.headers["Content-Security-Policy"]
     html = await page.text()
     assert '<label for="text">' in html and "/static/app.js" in html
     for name in ("app.js", "app.css"):
-        assert (await client.get(f"/static/{name}")).status == 200
+        assert (await api.get(f"/static/{name}")).status == 200
 
 
-async def test_misconception_gets_the_card_in_the_thread(client) -> None:
-    data = await say(client, MISCONCEPTION)
+async def test_misconception_gets_the_card_in_the_thread(api) -> None:
+    data = await say(api, MISCONCEPTION)
     decision = data["decision"]
     assert decision["action"] == "reply" and decision["reason"] == "matched"
     assert decision["thread_root"] == data["message"]["id"]
@@ -74,118 +47,122 @@ async def test_misconception_gets_the_card_in_the_thread(client) -> None:
     assert data["message"]["text"] == MISCONCEPTION  # returned as data; the page renders it as text
 
 
-async def test_negation_and_benign_text_stay_silent_with_a_reason(client) -> None:
-    negated = (await say(client, "The AI will not learn from your data over time."))["decision"]
+async def test_negation_and_benign_text_stay_silent_with_a_reason(api) -> None:
+    negated = (await say(api, "The AI will not learn from your data over time."))["decision"]
     assert (negated["action"], negated["reason"], negated["reply"]) == ("silent", "no-match", None)
     assert negated["note"].startswith("dosay stayed silent")
 
 
-async def test_once_per_thread_and_cooldown_are_explained(client, clock) -> None:
-    root = (await say(client, MISCONCEPTION))["message"]["id"]
-    again = (await say(client, "it keeps learning from every conversation", thread_id=root))["decision"]
+async def test_once_per_thread_and_cooldown_are_explained(api, api_clock) -> None:
+    root = (await say(api, MISCONCEPTION))["message"]["id"]
+    again = (await say(api, "it keeps learning from every conversation", thread_id=root))["decision"]
     assert again["reason"] == "already-in-thread"
-    clock.advance(minutes=5)
-    elsewhere = (await say(client, MISCONCEPTION))["decision"]
+    api_clock.advance(minutes=5)
+    elsewhere = (await say(api, MISCONCEPTION))["decision"]
     assert elsewhere["reason"] == "cooldown" and "cooldown" in elsewhere["note"]
-    clock.advance(hours=2)
-    assert (await say(client, MISCONCEPTION))["decision"]["action"] == "reply"
+    api_clock.advance(hours=2)
+    assert (await say(api, MISCONCEPTION))["decision"]["action"] == "reply"
 
 
-async def test_double_submit_with_the_same_client_id_is_answered_once(client) -> None:
-    first = (await say(client, MISCONCEPTION, client_id="c-1"))["decision"]
-    second = (await say(client, MISCONCEPTION, client_id="c-1"))["decision"]
+async def test_double_submit_with_the_same_client_id_is_answered_once(api) -> None:
+    first = (await say(api, MISCONCEPTION, client_id="c-1"))["decision"]
+    second = (await say(api, MISCONCEPTION, client_id="c-1"))["decision"]
     assert first["action"] == "reply" and second["reason"] == "duplicate"
 
 
-async def test_bad_input_says_what_to_send(client) -> None:
-    empty = await client.post("/api/playground/messages", json={"user": "alex", "text": "  "})
+async def test_bad_input_says_what_to_send(api) -> None:
+    empty = await api.post("/api/playground/messages", json={"user": "alex", "text": "  "})
     assert empty.status == 400 and "text" in (await empty.json())["error"]
-    form = await client.post("/api/playground/messages", data={"user": "alex", "text": "hi"})
+    form = await api.post("/api/playground/messages", data={"user": "alex", "text": "hi"})
     assert form.status == 415 and "application/json" in (await form.json())["error"]
-    broken = await client.post(
+    broken = await api.post(
         "/api/playground/messages", data="{", headers={"Content-Type": "application/json"}
     )
     assert broken.status == 400 and "JSON" in (await broken.json())["error"]
 
 
-async def test_helpful_and_not_misconception_are_stored_text_only_with_consent(client) -> None:
-    await say(client, MISCONCEPTION)
+async def test_helpful_and_not_misconception_are_stored_text_only_with_consent(api) -> None:
+    await say(api, MISCONCEPTION)
     base = {"user": "alex", "entry_id": "ai-learns-over-time"}
-    helpful = await client.post("/api/playground/feedback", json={**base, "kind": "helpful"})
+    helpful = await api.post("/api/playground/feedback", json={**base, "kind": "helpful"})
     assert helpful.status == 200 and (await helpful.json())["stored"] is True
-    no_consent = await client.post(
+    no_consent = await api.post(
         "/api/playground/feedback", json={**base, "kind": "not_misconception", "text": "quoting a vendor"}
     )
     assert (await no_consent.json())["text_stored"] is False
-    consented = await client.post(
+    consented = await api.post(
         "/api/playground/feedback",
         json={**base, "kind": "not_misconception", "text": "quoting a vendor", "consent": True},
     )
     assert (await consented.json())["text_stored"] is True
-    dosay: Dosay = client.app[playground.DOSAY_KEY]
+    dosay: Dosay = api.app[playground.DOSAY_KEY]
     assert dosay.store.feedback_rows() == [
         ("ai-learns-over-time", "helpful", None),
         ("ai-learns-over-time", "not_misconception", None),
         ("ai-learns-over-time", "not_misconception", "quoting a vendor"),
     ]
-    unknown = await client.post("/api/playground/feedback", json={**base, "entry_id": "nope", "kind": "helpful"})
+    unknown = await api.post("/api/playground/feedback", json={**base, "entry_id": "nope", "kind": "helpful"})
     assert unknown.status == 404
 
 
-async def test_snooze_silences_that_user_only(client, clock) -> None:
-    snoozed = await client.post(
+async def test_snooze_silences_that_user_only(api, api_clock) -> None:
+    snoozed = await api.post(
         "/api/playground/feedback", json={"user": "alex", "entry_id": "inference-is-free", "kind": "snooze"}
     )
     assert snoozed.status == 200 and "until" in await snoozed.json()
-    assert (await say(client, MISCONCEPTION))["decision"]["reason"] == "snoozed"
-    assert (await say(client, MISCONCEPTION, user="sam"))["decision"]["action"] == "reply"
+    assert (await say(api, MISCONCEPTION))["decision"]["reason"] == "snoozed"
+    assert (await say(api, MISCONCEPTION, user="sam"))["decision"]["action"] == "reply"
 
 
-async def test_edit_that_drops_the_misconception_is_an_accepted_correction(client) -> None:
-    message_id = (await say(client, MISCONCEPTION))["message"]["id"]
-    edited = await client.patch(
+async def test_edit_that_drops_the_misconception_is_an_accepted_correction(api) -> None:
+    message_id = (await say(api, MISCONCEPTION))["message"]["id"]
+    edited = await api.patch(
         f"/api/playground/messages/{message_id}",
         json={"user": "alex", "text": "Correction: the weights stay fixed; we use retrieval."},
     )
     assert (await edited.json())["outcome"] == "retracted"
-    stats = await (await client.get("/api/stats")).json()
+    stats = await (await api.get("/api/stats")).json()
     assert stats["corrections"] == {"total": 1, "accepted": 1}
 
 
-async def test_phrasebook_entries_regimes_and_bands(client) -> None:
-    entries = (await (await client.get("/api/phrasebook/entries")).json())["entries"]
+async def test_phrasebook_entries_regimes_and_bands(api) -> None:
+    entries = (await (await api.get("/api/phrasebook/entries")).json())["entries"]
     stale = {e["id"]: e["stale"] for e in entries}
-    assert stale == {"ai-learns-over-time": False, "inference-is-free": False, "finetuning-is-expensive": True}
-    full = await (await client.get("/api/phrasebook/entries/finetuning-is-expensive")).json()
+    assert stale == {
+        "ai-learns-over-time": False,
+        "inference-is-free": False,
+        "finetuning-is-expensive": True,
+    }
+    full = await (await api.get("/api/phrasebook/entries/finetuning-is-expensive")).json()
     assert full["stale_reasons"] and len(full["examples"]["must_match"]) == 8 and full["sources"]
-    assert (await client.get("/api/phrasebook/entries/nope")).status == 404
-    regimes = (await (await client.get("/api/regimes")).json())["regimes"]
+    assert (await api.get("/api/phrasebook/entries/nope")).status == 404
+    regimes = (await (await api.get("/api/regimes")).json())["regimes"]
     assert {r["id"] for r in regimes} == {"pre-training", "fine-tuning", "inference", "rag"}
-    card = await (await client.get("/api/regimes/inference")).json()
+    card = await (await api.get("/api/regimes/inference")).json()
     assert card["name"] == "Inference" and "ai-learns-over-time" in card["entries"]
-    assert (await client.get("/api/regimes/cheap")).status == 404
-    bands = (await (await client.get("/api/cost-bands")).json())["cost_bands"]
+    assert (await api.get("/api/regimes/cheap")).status == 404
+    bands = (await (await api.get("/api/cost-bands")).json())["cost_bands"]
     assert {b["id"]: b["stale"] for b in bands} == {"inference": False, "fine-tuning": True}
 
 
-async def test_search_finds_the_entry(client) -> None:
-    found = await (await client.get("/api/phrasebook/search", params={"q": "learn over time"})).json()
+async def test_search_finds_the_entry(api) -> None:
+    found = await (await api.get("/api/phrasebook/search", params={"q": "learn over time"})).json()
     assert found["results"][0] == {**found["results"][0], "kind": "entry", "id": "ai-learns-over-time"}
-    empty = await (await client.get("/api/phrasebook/search", params={"q": ""})).json()
+    empty = await (await api.get("/api/phrasebook/search", params={"q": ""})).json()
     assert empty["results"] == []
 
 
-async def test_stats_count_corrections_per_entry_per_week_and_feedback_ratio(client, clock) -> None:
-    await say(client, MISCONCEPTION)
-    await say(client, "Inference is basically free.")
-    clock.advance(days=7)
-    await say(client, MISCONCEPTION)
-    await client.post(
+async def test_stats_count_corrections_per_entry_per_week_and_feedback_ratio(api, api_clock) -> None:
+    await say(api, MISCONCEPTION)
+    await say(api, "Inference is basically free.")
+    api_clock.advance(days=7)
+    await say(api, MISCONCEPTION)
+    await api.post(
         "/api/playground/feedback", json={"user": "a", "entry_id": "inference-is-free", "kind": "helpful"}
     )
-    stats = await (await client.get("/api/stats", params={"weeks": "4"})).json()
+    stats = await (await api.get("/api/stats", params={"weeks": "4"})).json()
     assert len(stats["weeks"]) == 4
     assert stats["corrections_per_entry"]["ai-learns-over-time"][-2:] == [1, 1]
     assert stats["corrections_per_entry"]["inference-is-free"][-2:] == [1, 0]
     assert stats["feedback"]["helpful_ratio"] == 1.0
-    assert (await client.get("/api/stats", params={"weeks": "many"})).status == 400
+    assert (await api.get("/api/stats", params={"weeks": "many"})).status == 400

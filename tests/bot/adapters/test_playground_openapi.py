@@ -1,0 +1,67 @@
+"""docs/playground-openapi.yaml lists exactly the adapter's routes, and real responses match its schemas."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import yaml
+from aiohttp import web
+
+from bot.adapters import playground
+from tests.bot.adapters.test_playground import MISCONCEPTION, say
+
+SPEC = yaml.safe_load((Path(__file__).resolve().parents[3] / "docs" / "playground-openapi.yaml").read_text())
+
+
+def validate(body: Any, schema_name: str) -> None:
+    schema = {"$ref": f"#/components/schemas/{schema_name}", "components": SPEC["components"]}
+    jsonschema.Draft202012Validator(schema).validate(body)
+
+
+def registered_routes() -> set[tuple[str, str]]:
+    app = web.Application()
+    playground.register(app, dosay=None)  # type: ignore[arg-type]  # routes only
+    routes: set[tuple[str, str]] = set()
+    for route in app.router.routes():
+        path = route.resource.canonical if route.resource is not None else ""
+        if route.method == "HEAD" or path.startswith("/static"):
+            continue
+        routes.add((route.method.lower(), path))
+    return routes
+
+
+def test_every_route_is_documented_and_every_documented_route_exists() -> None:
+    assert SPEC["openapi"].startswith("3.1")
+    documented = {(method, path) for path, item in SPEC["paths"].items() for method in item}
+    assert registered_routes() == documented
+
+
+async def test_responses_match_the_documented_schemas(api) -> None:
+    posted = await say(api, MISCONCEPTION)
+    validate(posted, "MessageOut")
+    validate(await say(api, "lunch at noon?"), "MessageOut")
+    feedback = await api.post(
+        "/api/playground/feedback",
+        json={"user": "alex", "entry_id": "ai-learns-over-time", "kind": "helpful"},
+    )
+    validate(await feedback.json(), "FeedbackOut")
+    snooze = await api.post(
+        "/api/playground/feedback", json={"user": "sam", "entry_id": "ai-learns-over-time", "kind": "snooze"}
+    )
+    validate(await snooze.json(), "FeedbackOut")
+    edit = await api.patch(
+        f"/api/playground/messages/{posted['message']['id']}", json={"user": "alex", "text": "never mind"}
+    )
+    validate(await edit.json(), "EditOut")
+    validate(await (await api.get("/api/phrasebook/search?q=free")).json(), "SearchOut")
+    for entry in (await (await api.get("/api/phrasebook/entries")).json())["entries"]:
+        validate(entry, "EntrySummary")
+        validate(await (await api.get(f"/api/phrasebook/entries/{entry['id']}")).json(), "Entry")
+    for card in (await (await api.get("/api/regimes")).json())["regimes"]:
+        validate(card, "RegimeCard")
+    for band in (await (await api.get("/api/cost-bands")).json())["cost_bands"]:
+        validate(band, "CostBand")
+    validate(await (await api.get("/api/stats")).json(), "Stats")
+    validate(await (await api.get("/api/phrasebook/entries/nope")).json(), "Error")
