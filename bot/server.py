@@ -148,6 +148,20 @@ def build_app(
     return app
 
 
+def _surfaces(app: web.Application, settings: Settings) -> list[str]:
+    paths = {r.resource.canonical for r in app.router.routes() if r.resource is not None}
+    found = []
+    if "/" in paths:
+        found.append("playground at /")
+    if "/slack/events" in paths:
+        found.append("Slack at /slack/events")
+    elif settings.slack_socket_mode:
+        found.append("Slack over Socket Mode")
+    if "/api/messages" in paths:
+        found.append("Teams at /api/messages")
+    return found
+
+
 async def serve(
     settings: Settings,
     *,
@@ -172,8 +186,7 @@ async def serve(
         raise (_startup_error(exc) or exc) from None
     port = runner.addresses[0][1] if runner.addresses else settings.port
     url = f"http://{settings.host}:{port}/"
-    senders: dict[str, TipSender] = app[TIP_SENDERS]
-    surfaces = ", ".join(sorted(senders.keys())) or "no chat platform configured"
+    surfaces = ", ".join(_surfaces(app, settings)) or "health only"
     log.info("dosay serving on %s (%s)", url, surfaces)
     print(f"dosay is serving on {url} ({surfaces}); press Ctrl+C to stop.", flush=True)
     if ready is not None:
@@ -196,6 +209,7 @@ async def serve(
 def run_server(settings: Settings) -> None:
     """Blocking entry point for ``dosay serve``."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     try:
         asyncio.run(serve(settings))
     except StartupError as exc:

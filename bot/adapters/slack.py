@@ -38,6 +38,23 @@ from bot.settings import Settings
 from phrasebook.schema import Regime, Tip
 
 log = logging.getLogger("dosay.slack")
+
+
+class _WithholdChatText(logging.Filter):
+    """slack-bolt logs request bodies in some messages (bad signatures, unhandled requests): withhold them."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if "token` will be unused" in message:
+            return False  # bolt reads SLACK_BOT_TOKEN itself; our client carries the same token
+        if "body" in message or '"text"' in message or "{" in message:
+            record.msg, record.args = f"{record.name}: details withheld (may contain chat text)", ()
+        return True
+
+
+_BOLT_LOG = logging.getLogger("dosay.slack.bolt")
+for _logger in (logging.getLogger("slack_bolt"), _BOLT_LOG):
+    _logger.addFilter(_WithholdChatText())
 SLACK_APP = web.AppKey("slack_bolt_app", AsyncApp)
 
 COMMAND = "/dosay"
@@ -150,7 +167,7 @@ def build_bolt_app(dosay: Dosay, settings: Settings, *, client: AsyncWebClient |
         else None,
         client=client,
         process_before_response=False,
-        logger=logging.getLogger("dosay.slack.bolt"),
+        logger=_BOLT_LOG,
     )
     events_seen: dict[str, int] = {}
     bolt_any: Any = bolt

@@ -169,3 +169,18 @@ async def test_two_processes_on_one_database_answer_an_event_once(slack, phraseb
     finally:
         await other.client.close()
         twin._executor.shutdown(wait=True)
+
+
+async def test_chat_text_never_reaches_the_logs(slack, caplog) -> None:
+    import logging
+
+    caplog.set_level(logging.DEBUG)
+    body = event_body(message_event("zebra-secret will learn", ts="111.1"), event_id="Ev1")
+    assert (await slack.post_raw(body, {"Content-Type": "application/json", **sign(body, secret="x")}))[
+        0
+    ] == 401
+    assert await slack.post_event(message_event("zebra-secret will learn", ts="111.2"), event_id="Ev2") == 200
+    assert await slack.post_event({"type": "reaction_added", "text": "zebra-secret"}, event_id="Ev3") == 404
+    await slack.settle()
+    assert "zebra-secret" not in caplog.text
+    assert "xoxb-test-token" not in caplog.text
