@@ -174,10 +174,14 @@ def no_network(monkeypatch):
     """Token validation must fail before any OpenID metadata fetch."""
     import requests
 
-    def refuse(*args, **kwargs):
-        raise AssertionError("the test tried to reach the network")
+    real = requests.Session.request
 
-    monkeypatch.setattr(requests.Session, "request", refuse)
+    def loopback_only(self, method, url, *args, **kwargs):
+        if not str(url).startswith("http://127.0.0.1:"):
+            raise AssertionError(f"the test tried to reach the network: {method} {url}")
+        return real(self, method, url, *args, **kwargs)
+
+    monkeypatch.setattr(requests.Session, "request", loopback_only)
 
 
 @pytest.mark.parametrize(
