@@ -155,8 +155,8 @@ def _documents(phrasebook: Phrasebook) -> list[_Doc]:
         docs.append(_Doc("regime", regime.value, card.name, fields, frozenset({regime.value})))
     for band in phrasebook.cost_bands.values():
         fields = (normalize(band.id), normalize(band.label), normalize(f"{band.label} cost {band.structure}"))
-        concepts = {band.regime.value, "cost"} | ({"rft"} if "rft" in _exact_concepts(fields[0]) else set())
-        docs.append(_Doc("cost", band.id, band.label, fields, frozenset(concepts)))
+        tags = {band.regime.value, "cost"} | ({"rft"} if "rft" in _exact_concepts(fields[0]) else set())
+        docs.append(_Doc("cost", band.id, band.label, fields, frozenset(tags)))
     return docs
 
 
