@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from aiohttp import web
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from sqlalchemy import select
 
 from bot.adapters import playground_views as views
@@ -70,7 +70,28 @@ class FeedbackIn(_In):
 
 
 class CostIn(_In):
-    query: str = Field(min_length=1, max_length=500)
+    """Either ``query`` (the ``dosay cost`` language) or the form's fields (``regime`` and numbers)."""
+
+    query: str | None = Field(default=None, max_length=500)
+    regime: Literal["fine-tuning", "inference", "rag", "pre-training"] | None = None
+    rft: bool = False
+    training_tokens: float | None = Field(default=None, ge=0, le=1e15)
+    epochs: float | None = Field(default=None, ge=1, le=1e4)
+    runs: float | None = Field(default=None, ge=1, le=1e4)
+    training_rate: float | None = Field(default=None, ge=0, le=1e6)
+    hours: float | None = Field(default=None, ge=0, le=1e6)
+    hosting_per_hour: float | None = Field(default=None, ge=0, le=1e6)
+    input_tokens: float | None = Field(default=None, ge=0, le=1e15)
+    output_tokens: float | None = Field(default=None, ge=0, le=1e15)
+    input_rate: float | None = Field(default=None, ge=0, le=1e6)
+    output_rate: float | None = Field(default=None, ge=0, le=1e6)
+    tier: Literal["budget", "premium"] | None = None
+
+    @model_validator(mode="after")
+    def _one_way(self) -> CostIn:
+        if (self.query is None) == (self.regime is None):
+            raise ValueError("send either 'query' (e.g. 'inference 10M in 2M out') or 'regime' with numbers")
+        return self
 
 
 def register(app: web.Application, dosay: Dosay, settings: Settings | None = None) -> None:
@@ -294,15 +315,21 @@ async def post_cost(request: web.Request) -> web.Response:
     except ImportError:
         return _error(503, "the cost calculator (intents.cost) is not installed in this build")
     try:
-        result = cost.estimate(dosay.phrasebook, cost.parse_cost_query(body.query))
+        if body.query is not None:
+            query = cost.parse_cost_query(body.query)
+        else:
+            query = cost.CostQuery.model_validate(body.model_dump(exclude={"query"}, exclude_none=True))
+        result = cost.estimate(dosay.phrasebook, query)
     except cost.CostQueryError as exc:
         return _error(400, str(exc))
-    text: str | None = None
-    try:
-        text = str(importlib.import_module("bot.render.lookups").render_cost(result))
-    except (ImportError, AttributeError):
-        text = None
-    return web.json_response({"query": body.query, "result": views.jsonable(result), "text": text})
+    summary = getattr(result, "summary", None)
+    return web.json_response(
+        {
+            "query": body.query,
+            "result": views.jsonable(result),
+            "text": str(summary()) if callable(summary) else None,
+        }
+    )
 
 
 # --- stats --------------------------------------------------------------------------------------------

@@ -65,13 +65,16 @@ def _card(regime: Regime, name: str) -> RegimeCard:
     )
 
 
-def _band(band_id: str, regime: Regime, magnitude: str, verified: date = VERIFIED) -> CostBand:
+def _band(
+    band_id: str, regime: Regime, magnitude: str, figures: dict[str, float], verified: date = VERIFIED
+) -> CostBand:
     return CostBand(
         id=band_id,
         regime=regime,
         label=band_id.capitalize(),
         structure="per token",
         magnitude=magnitude,
+        figures=figures,
         sources=[SOURCE],
         verified_on=verified,
     )
@@ -112,8 +115,24 @@ def playground_phrasebook() -> Phrasebook:
         Regime.RAG: "Inference + RAG",
     }
     bands = {
-        "inference": _band("inference", Regime.INFERENCE, "$0.10-$30 per million input tokens"),
-        "fine-tuning": _band("fine-tuning", Regime.FINE_TUNING, "$1k-$100k", verified=date(2020, 1, 1)),
+        "inference": _band(
+            "inference",
+            Regime.INFERENCE,
+            "$0.10-$30 per million input tokens",
+            {
+                "input_per_million_low": 0.1,
+                "input_per_million_high": 30.0,
+                "output_multiplier_low": 3.0,
+                "output_multiplier_high": 12.0,
+            },
+        ),
+        "fine-tuning": _band(
+            "fine-tuning",
+            Regime.FINE_TUNING,
+            "$1k-$100k",
+            {"hosting_per_hour_low": 1.7, "hosting_per_hour_high": 3.0},
+            verified=date(2020, 1, 1),
+        ),
     }
     tips = [Tip(id="tip-rag", text="RAG keeps your documents outside the model's weights.")]
     return Phrasebook(

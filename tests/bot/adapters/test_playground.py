@@ -166,3 +166,22 @@ async def test_stats_count_corrections_per_entry_per_week_and_feedback_ratio(api
     assert stats["corrections_per_entry"]["inference-is-free"][-2:] == [1, 0]
     assert stats["feedback"]["helpful_ratio"] == 1.0
     assert (await api.get("/api/stats", params={"weeks": "many"})).status == 400
+
+
+async def test_cost_from_a_query_or_from_the_form_fields(api) -> None:
+    typed = await api.post("/api/cost", json={"query": "inference 10M in 2M out"})
+    assert typed.status == 200
+    body = await typed.json()
+    assert body["result"]["total_low"] == 1.6 and "verify against current rate cards" in body["text"]
+    form = await api.post(
+        "/api/cost", json={"regime": "inference", "input_tokens": 10e6, "output_tokens": 2e6}
+    )
+    assert (await form.json())["result"]["total_high"] == (await typed.json())["result"]["total_high"]
+    tuned = await api.post("/api/cost", json={"regime": "fine-tuning", "hours": 10})
+    assert (await tuned.json())["result"]["total_low"] == 17.0
+    unreadable = await api.post("/api/cost", json={"query": "inference lots"})
+    assert unreadable.status == 400 and "try: cost" in (await unreadable.json())["error"]
+    both = await api.post("/api/cost", json={"query": "inference 1M in", "regime": "inference"})
+    assert both.status == 400 and "either" in (await both.json())["error"]
+    negative = await api.post("/api/cost", json={"regime": "inference", "input_tokens": -1})
+    assert negative.status == 400 and "input_tokens" in (await negative.json())["error"]

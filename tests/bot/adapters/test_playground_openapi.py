@@ -64,4 +64,7 @@ async def test_responses_match_the_documented_schemas(api) -> None:
     for band in (await (await api.get("/api/cost-bands")).json())["cost_bands"]:
         validate(band, "CostBand")
     validate(await (await api.get("/api/stats")).json(), "Stats")
+    for cost_in in ({"query": "inference 10M in 2M out"}, {"regime": "fine-tuning", "training_tokens": 1e6}):
+        validate(cost_in, "CostIn")
+        validate(await (await api.post("/api/cost", json=cost_in)).json(), "CostOut")
     validate(await (await api.get("/api/phrasebook/entries/nope")).json(), "Error")
