@@ -161,7 +161,11 @@ def _documents(phrasebook: Phrasebook) -> list[_Doc]:
 
 
 def _score(doc: _Doc, query: str, concepts: set[str]) -> float:
-    text = max(fuzz.token_set_ratio(query, field) for field in doc.fields) / 100.0
+    # token_set_ratio alone gives 100 whenever a short field is a subset of the query; average it with
+    # token_sort_ratio so that the closest whole wording wins
+    text = (
+        max((fuzz.token_set_ratio(query, f) + fuzz.token_sort_ratio(query, f)) / 2 for f in doc.fields) / 100
+    )
     if not concepts:
         return text * 0.9
     covered = len(concepts & doc.concepts) / len(concepts)
@@ -169,8 +173,10 @@ def _score(doc: _Doc, query: str, concepts: set[str]) -> float:
         return text * 0.5
     extras = len(doc.concepts - concepts - REGIME_CONCEPTS) if doc.kind != "regime" else 0
     score = 0.65 * covered + 0.35 * text - 0.06 * extras
+    if text >= 0.95:  # the query is (nearly) this document's own wording
+        score += 0.05
     if "cost" in concepts:
-        score += 0.06 if doc.kind == "cost" else 0.0
+        score += 0.04 if doc.kind == "cost" else 0.0
     elif concepts <= REGIME_CONCEPTS:
         score += 0.06 if doc.kind == "regime" else 0.0
     else:
