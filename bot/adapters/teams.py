@@ -153,7 +153,8 @@ class _Turn:
         self.context = context
         self.gateway = gateway
 
-    async def reply(self, message: TeamsMessage) -> str:
+    def _thread_reference(self) -> ConversationReference:
+        """The incoming activity's conversation; for a channel, its thread (``;messageid=<root>``)."""
         incoming = self.context.activity
         reference = copy.deepcopy(TurnContext.get_conversation_reference(incoming))
         if _conversation_type(incoming) == "channel":
@@ -161,7 +162,12 @@ class _Turn:
             root = thread_root_of(conversation_id) or incoming.reply_to_id or incoming.id
             reference.conversation.id = f"{base_conversation(conversation_id)};messageid={root}"
             reference.activity_id = root
-        outgoing = TurnContext.apply_conversation_reference(message_activity(message), reference)
+        return reference
+
+    async def reply(self, message: TeamsMessage) -> str:
+        outgoing = TurnContext.apply_conversation_reference(
+            message_activity(message), self._thread_reference()
+        )
         responses = await self.context.adapter.send_activities(self.context, [outgoing])
         return str(responses[0].id or "") if responses else ""
 
@@ -170,6 +176,14 @@ class _Turn:
         if _conversation_type(incoming) == "personal":
             return await self.reply(message)
         return await self.gateway.send_one_to_one(incoming, message)
+
+    async def update(self, activity_id: str, message: TeamsMessage) -> None:
+        outgoing = TurnContext.apply_conversation_reference(
+            message_activity(message), self._thread_reference()
+        )
+        outgoing.id = activity_id
+        outgoing.reply_to_id = None
+        await self.context.adapter.update_activity(self.context, outgoing)
 
 
 class _Handler(TeamsActivityHandler):
@@ -183,6 +197,11 @@ class _Handler(TeamsActivityHandler):
         activity = turn_context.activity
         kind: Kind = "submit" if isinstance(activity.value, dict) and not activity.text else "message"
         await self.bot.on_activity(translate(activity, kind), _Turn(turn_context, self.gateway))
+
+    async def on_teams_message_edit(self, turn_context: TurnContext) -> None:
+        await self.bot.on_activity(
+            translate(turn_context.activity, "edit"), _Turn(turn_context, self.gateway)
+        )
 
     async def on_installation_update_add(self, turn_context: TurnContext) -> None:
         await self.bot.on_activity(

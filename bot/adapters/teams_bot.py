@@ -28,7 +28,7 @@ from phrasebook.schema import Regime, Tip
 log = logging.getLogger("dosay.teams")
 
 ConversationType = Literal["personal", "groupChat", "channel"]
-Kind = Literal["message", "submit", "installed"]
+Kind = Literal["message", "submit", "installed", "edit"]
 
 PREFIX = "@dosay"
 NO_MATCH = "I don't see a known misconception in that. Try @dosay lookup QUERY or @dosay help."
@@ -78,6 +78,7 @@ class TeamsActivity:
     received_at: datetime | None = None
 
     def inbound(self, now: datetime, *, text: str | None = None) -> InboundMessage:
+        """As the core sees it. An edit keeps the original message's id and has no delivery id of its own."""
         root = self.thread_root if self.thread_root and self.thread_root != self.activity_id else None
         return InboundMessage(
             platform="teams",
@@ -87,7 +88,7 @@ class TeamsActivity:
             message_id=self.activity_id,
             thread_id=root,
             text=self.text if text is None else text,
-            delivery_id=self.activity_id,
+            delivery_id=None if self.kind == "edit" else self.activity_id,
             is_bot=self.is_bot,
             received_at=self.received_at or now,
         )
@@ -102,6 +103,10 @@ class TeamsTurn(Protocol):
 
     async def reply_privately(self, message: TeamsMessage) -> str:
         """Post in a 1:1 chat with the activity's author (Teams has no ephemeral messages)."""
+        ...
+
+    async def update(self, activity_id: str, message: TeamsMessage) -> None:
+        """Replace dosay's earlier message ``activity_id`` in the activity's thread or chat."""
         ...
 
 
@@ -129,10 +134,14 @@ class TeamsBot:
             await self._on_message(activity, turn)
         elif activity.kind == "submit":
             await self._on_submit(activity, turn)
+        elif activity.kind == "edit":
+            await self._on_edit(activity, turn)
 
     async def _remember(self, activity: TeamsActivity) -> None:
         """Keep the conversation reference for daily tips: on install, and on the first message seen."""
         if not activity.reference:
+            return
+        if activity.kind == "edit":
             return
         if activity.kind == "installed" or (
             await self.dosay.conversation_ref("teams", activity.tenant, activity.conversation) is None
@@ -185,6 +194,17 @@ class TeamsBot:
                 decision.reply.entry_id,
                 type(exc).__name__,
             )
+
+    async def _on_edit(self, activity: TeamsActivity, turn: TeamsTurn) -> None:
+        """The author edited the misconception away: say so in dosay's reply (an accepted correction)."""
+        outcome = await self.dosay.on_edit(activity.inbound(self.dosay.clock()))
+        if outcome.kind != "retracted" or not outcome.reply_ref or not outcome.entry_id:
+            return
+        title = self.dosay.phrasebook.entry(outcome.entry_id).title
+        try:
+            await turn.update(outcome.reply_ref, render.retracted_message(title))
+        except Exception as exc:
+            log.warning("teams update failed: %s", type(exc).__name__)
 
     async def _on_submit(self, activity: TeamsActivity, turn: TeamsTurn) -> None:
         action = str(activity.value.get(render.ACTION_KEY, ""))

@@ -130,5 +130,11 @@ def regime_message(name: str, lines: list[tuple[str, str]]) -> TeamsMessage:
     return TeamsMessage(card=_card(body, plain(f"More on {name}")), fallback=plain(f"More on {name}"))
 
 
+def retracted_message(entry_title: str) -> TeamsMessage:
+    """What dosay's reply becomes after the author edits the misconception away."""
+    text = f"\u2705 Edited: the message no longer says this ({entry_title}). Thanks!"
+    return TeamsMessage(card=_card([_text(escape(text))], plain(text)), fallback=plain(text))
+
+
 def feedback_message(text: str) -> TeamsMessage:
     return TeamsMessage(card=_card([_text(escape(text), isSubtle=True)], plain(text)), fallback=plain(text))

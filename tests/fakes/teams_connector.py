@@ -30,6 +30,7 @@ class ConnectorCall:
     activity_id: str | None  # the replied-to / updated activity, when the path names one
     body: dict[str, Any]
     has_token: bool
+    response_id: str | None = None  # the id the fake answered with
 
     @property
     def card(self) -> dict[str, Any] | None:
@@ -121,6 +122,5 @@ class FakeTeamsConnector:
             return web.json_response(
                 {"error": {"code": "ServiceError", "message": "fake failure"}}, status=self.fail_status
             )
-        if request.method == "PUT":
-            return web.json_response({"id": call.activity_id})
-        return web.json_response({"id": f"1700000000{next(self._ids):03d}"}, status=201)
+        call.response_id = call.activity_id if request.method == "PUT" else f"1800000000{next(self._ids):03d}"
+        return web.json_response({"id": call.response_id}, status=200 if request.method == "PUT" else 201)

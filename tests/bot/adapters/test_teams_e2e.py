@@ -224,3 +224,25 @@ async def test_local_bad_requests_get_clear_errors(teams_dosay) -> None:
         no_type = await h.client.post("/api/messages", json={"text": "hi"})
         wrong_type = await h.client.post("/api/messages", data="x", headers={"Content-Type": "text/plain"})
         assert (not_json.status, no_type.status, wrong_type.status) == (400, 400, 415)
+
+
+async def test_an_edit_that_drops_the_misconception_updates_the_reply(teams_dosay) -> None:
+    async with teams_harness(teams_dosay) as h:
+        root = new_id()
+        await h.say("it will learn from us", activity_id=root)
+        [reply] = h.connector.posts()
+        still = activity(
+            "it will still learn", service_url=h.url, activity_id=root, activity_type="messageUpdate"
+        )
+        still["channelData"]["eventType"] = "editMessage"
+        await h.post(still)
+        fixed = dict(still, text="it keeps its weights; retrieval adds our documents")
+        await h.post(fixed)
+        await h.post(fixed)  # the same edit delivered again
+        updates = [c for c in h.connector.calls if c.method == "PUT"]
+    assert len(updates) == 1 and len(h.connector.posts()) == 1
+    [update] = updates
+    assert update.conversation_id == f"{CHANNEL};messageid={root}"
+    assert update.activity_id == reply.response_id is not None
+    assert "no longer says this" in json.dumps(update.card)
+    assert teams_dosay.store.count_corrections(retracted=True) == 1

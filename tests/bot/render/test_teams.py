@@ -56,6 +56,7 @@ def _check_golden(name: str, value: object) -> None:
             lambda: teams.text_message("Current settings: mode thread.\n\nSecond <b>para</b>"),
         ),
         ("teams_tip.json", lambda: teams.tip_message("RAG keeps your documents outside the weights.")),
+        ("teams_retracted.json", lambda: teams.retracted_message("AI *learns* over time")),
     ],
 )
 def test_golden_cards(name, message) -> None:
