@@ -28,7 +28,7 @@ _TEXT_MAX = 4000
 _FALLBACK_MAX = 1000
 
 # CommonMark lets any ASCII punctuation be backslash-escaped; these are the ones that start markup.
-_MARKUP = re.compile(r"([\\`*_\[\]<>#~|!])")
+_MARKUP = re.compile(r"([\\`*_\[\]<>#~|])")
 # A line that starts with "-", "+" or "1." would become a list item.
 _LIST_START = re.compile(r"^(\s*)([-+]|\d+\.)(\s)", re.MULTILINE)
 
