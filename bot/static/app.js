@@ -444,17 +444,83 @@ loaders.cost = () => run("Loading the cost table", async () => {
       b.hidden_cost ? el("p", {}, el("b", { text: "Hidden cost: " }), b.hidden_cost) : null)));
 });
 
-async function computeCost(event) {
+function money(value) {
+  if (value === null || value === undefined) return "not priced";
+  if (value >= 100) return `$${Math.round(value).toLocaleString("en-US")}`;
+  return `$${value.toFixed(value >= 0.01 || value === 0 ? 2 : 4)}`;
+}
+
+function moneyRange(low, high) {
+  if (low === null || high === null) return "not priced";
+  return Math.abs(high - low) < 0.005 ? money(low) : `${money(low)}–${money(high)}`;
+}
+
+function costCard(result) {
+  const rows = result.lines.map((line) => el("tr", {},
+    el("th", { scope: "row", text: line.label }),
+    el("td", { text: moneyRange(line.low, line.high) }),
+    el("td", {}, line.formula, line.note ? el("div", { class: "muted", text: line.note }) : null)));
+  return el("article", { class: "card cost-answer", "aria-label": "Estimate" },
+    el("h3", { text: `${result.band_label} estimate` }),
+    el("p", { class: "total", text: moneyRange(result.total_low, result.total_high) + (result.complete ? "" : " (partial)") }),
+    rows.length ? el("table", { class: "cost-lines" },
+      el("thead", {}, el("tr", {}, el("th", { scope: "col", text: "Line" }), el("th", { scope: "col", text: "Amount" }), el("th", { scope: "col", text: "How" }))),
+      el("tbody", {}, ...rows)) : null,
+    result.assumptions.length ? el("ul", {}, ...result.assumptions.map((a) => el("li", { text: `Assumption: ${a}` }))) : null,
+    result.typical_magnitude ? el("p", {}, el("b", { text: "Typical: " }), result.typical_magnitude) : null,
+    result.hidden_cost ? el("p", {}, el("b", { text: "Hidden cost: " }), result.hidden_cost) : null,
+    el("p", { class: "muted", text: `Figures verified ${result.verified_on}; ${result.verify_note}.` }));
+}
+
+function costFields() {
+  const form = document.getElementById("cost-form");
+  const choice = form.elements.regime.value;
+  const body = { regime: choice === "rft" ? "fine-tuning" : choice, rft: choice === "rft" };
+  const millions = new Set(["input_tokens", "output_tokens", "training_tokens"]);
+  for (const group of form.querySelectorAll(".cost-group")) {
+    if (group.hidden) continue;
+    for (const input of group.querySelectorAll("input, select")) {
+      const raw = input.value.trim();
+      if (raw === "") continue;
+      if (input.tagName === "SELECT") {
+        body[input.name] = raw;
+        continue;
+      }
+      const value = Number(raw);
+      if (!Number.isFinite(value) || value < 0) {
+        input.focus();
+        throw new Error(`${input.labels[0].textContent}: enter a number of 0 or more`);
+      }
+      body[input.name] = millions.has(input.name) ? value * 1e6 : value;
+    }
+  }
+  return body;
+}
+
+function showCostGroups() {
+  const choice = document.getElementById("cost-regime").value;
+  for (const group of document.querySelectorAll(".cost-group")) {
+    group.hidden = !group.dataset.for.split(" ").includes(choice);
+  }
+}
+
+async function computeCost(event, fromQuery) {
   event.preventDefault();
-  const query = document.getElementById("cost-query").value.trim();
   const box = document.getElementById("cost-result");
   const button = event.target.querySelector('button[type="submit"]');
   await run("Computing the cost", async () => {
     box.replaceChildren();
-    const data = await api("/api/cost", { body: { query } });
-    const text = data.text || JSON.stringify(data.result, null, 2);
-    box.replaceChildren(el("article", { class: "card cost-answer" }, el("h3", { text: "Estimate" }), el("p", { text })));
-    setStatus("Cost computed.");
+    let body;
+    if (fromQuery) {
+      const query = document.getElementById("cost-query").value.trim();
+      if (!query) throw new Error("type a cost query, e.g. inference 10M in 2M out");
+      body = { query };
+    } else {
+      body = costFields();
+    }
+    const data = await api("/api/cost", { body });
+    box.replaceChildren(costCard(data.result));
+    setStatus(`Estimate: ${moneyRange(data.result.total_low, data.result.total_high)}.`);
   }, button);
 }
 
@@ -529,7 +595,9 @@ document.addEventListener("DOMContentLoaded", () => {
     }
   });
   document.getElementById("search-form").addEventListener("submit", searchPhrasebook);
-  document.getElementById("cost-form").addEventListener("submit", computeCost);
+  document.getElementById("cost-form").addEventListener("submit", (event) => computeCost(event, false));
+  document.getElementById("cost-query-form").addEventListener("submit", (event) => computeCost(event, true));
+  document.getElementById("cost-regime").addEventListener("change", showCostGroups);
   document.getElementById("stats-refresh").addEventListener("click", () => loaders.stats());
   document.body.dataset.ready = "1";
 });

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import importlib.util
 from typing import Any
-
-import pytest
 
 from tests.browser.conftest import LiveServer
 
@@ -104,13 +101,23 @@ def test_keyboard_reaches_the_tabs_and_the_regime_cards(page: Any) -> None:
 
 
 def test_compute_a_cost(page: Any) -> None:
-    if importlib.util.find_spec("intents.cost") is None:
-        pytest.skip("intents.cost (the cost calculator) is not in this build yet")
     page.get_by_role("tab", name="Cost calculator").click()
-    page.get_by_label("What to estimate").fill("inference 2M input tokens 500k output tokens")
-    page.get_by_role("button", name="Compute").click()
-    page.locator("#cost-result .cost-answer").wait_for()
-    assert "$" in page.locator("#cost-result").inner_text()
+    page.get_by_label("Input tokens (millions)").fill("10")
+    page.get_by_label("Output tokens (millions)").fill("2")
+    page.get_by_role("button", name="Compute").first.click()
+    answer = page.locator("#cost-result .cost-answer")
+    answer.wait_for()
+    assert answer.locator(".total").inner_text() == "$1.60–$1,020"
+    assert "verify against current rate cards" in answer.inner_text()
+    page.get_by_label("Regime", exact=True).select_option("fine-tuning")
+    page.get_by_label("Hosting hours").fill("10")
+    page.get_by_label("Training tokens (millions)").fill("")
+    page.get_by_role("button", name="Compute").first.click()
+    page.get_by_text("Fine-tuning estimate").wait_for()
+    assert page.locator("#cost-result .total").inner_text() == "$17.00–$30.00"
+    page.get_by_label("Or type it as in /dosay cost").fill("inference 1M in")
+    page.locator("#cost-query-form").get_by_role("button", name="Compute").click()
+    page.get_by_text("Inference estimate").wait_for()
 
 
 def test_stats_show_the_correction(page: Any) -> None:
