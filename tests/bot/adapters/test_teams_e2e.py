@@ -246,3 +246,21 @@ async def test_an_edit_that_drops_the_misconception_updates_the_reply(teams_dosa
     assert update.activity_id == reply.response_id is not None
     assert "no longer says this" in json.dumps(update.card)
     assert teams_dosay.store.count_corrections(retracted=True) == 1
+
+
+async def test_concurrent_redeliveries_are_answered_once(teams_dosay) -> None:
+    import asyncio
+
+    async with teams_harness(teams_dosay) as h:
+        body = activity("inference is free", service_url=h.url)
+        statuses = await asyncio.gather(*(h.post(body) for _ in range(5)))
+        assert statuses == [200] * 5 and len(h.connector.posts()) == 1
+
+
+async def test_reaction_mode_answers_in_the_thread(teams_dosay) -> None:
+    async with teams_harness(teams_dosay) as h:
+        await h.say("settings mode reaction", mentioned=True)
+        root = new_id()
+        await h.say("it will learn", activity_id=root)
+        _settings, post = h.connector.posts()
+    assert post.conversation_id == f"{CHANNEL};messageid={root}" and "Try saying" in json.dumps(post.card)
