@@ -111,3 +111,20 @@ def test_escape_keeps_ordinary_text_readable() -> None:
 def test_fallback_is_plain_and_defused() -> None:
     message = teams.text_message("ping @here now")
     assert "@here" not in message.fallback and message.card["fallbackText"] == message.fallback
+
+
+def test_every_golden_card_fits_the_adaptive_card_schema() -> None:
+    import jsonschema
+
+    schema = json.loads(
+        (Path(__file__).parent / "adaptive_card_subset.schema.json").read_text(encoding="utf-8")
+    )
+    validator = jsonschema.Draft202012Validator(schema)
+    cards = [json.loads(p.read_text(encoding="utf-8"))["card"] for p in sorted(GOLDEN.glob("teams_*.json"))]
+    cards.append(teams.regime_message("Inference", [("What it is", "x"), ("Data handling", "y")]).card)
+    assert len(cards) >= 6
+    for card in cards:
+        errors = [e.message for e in validator.iter_errors(card)]
+        assert errors == [], errors
+    typo = {**cards[0], "body": [{"type": "TextBlock", "text": "x", "wrapp": True}]}
+    assert not validator.is_valid(typo)
