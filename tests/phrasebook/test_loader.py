@@ -7,6 +7,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from phrasebook.loader import PhrasebookError, bundled_data_dir, load_phrasebook, normalize_trigger
 from phrasebook.schema import Phrasebook, Regime
@@ -259,3 +261,30 @@ def test_error_message_format() -> None:
 def test_normalize_trigger() -> None:
     assert normalize_trigger("  Inference is, basically   FREE! ") == "inference is basically free"
     assert normalize_trigger("fine-tuning") == normalize_trigger("Fine tuning")
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    drop=st.sets(st.integers(0, 30), max_size=4),
+    inserted=st.text(max_size=30),
+    raw=st.none() | st.binary(max_size=40),
+)
+def test_damaged_files_only_ever_raise_phrasebook_error(
+    book: Path, drop: set[int], inserted: str, raw: bytes | None
+) -> None:
+    lines = (VALID / ENTRY).read_text(encoding="utf-8").splitlines()
+    kept = [line for index, line in enumerate(lines) if index not in drop]
+    kept.insert(len(kept) // 2, inserted)
+    (book / ENTRY).write_text("\n".join(kept), encoding="utf-8")
+    stray = book / "entries" / "zz.yaml"
+    if raw is None:
+        stray.unlink(missing_ok=True)
+    else:
+        stray.write_bytes(raw)
+    try:
+        loaded = load_phrasebook(book, today=TODAY)
+    except PhrasebookError as exc:
+        files = [problem.split(": ", 1)[0] for problem in exc.problems]
+        assert all(name.endswith((".yaml", "entries")) for name in files), files
+    else:
+        assert "inference-is-free" in loaded.entries
