@@ -156,14 +156,52 @@ function timeOf(iso) {
 
 function messageItem(message) {
   const thread = el("div", { class: "thread", "aria-label": `Thread of ${message.user}'s message` });
+  const text = el("p", { class: "text", text: message.text });
+  const edit = el("button", { type: "button", class: "link", text: "Edit", "aria-label": `Edit ${message.user}'s message` });
   const item = el(
     "li",
     { class: "message", "data-message-id": message.id },
-    el("div", { class: "meta" }, el("span", { class: "who", text: message.user }), el("span", { class: "muted", text: timeOf(message.at) })),
-    el("p", { class: "text", text: message.text }),
+    el("div", { class: "meta" }, el("span", { class: "who", text: message.user }), el("span", { class: "muted", text: timeOf(message.at) }), " ", edit),
+    text,
     thread,
   );
+  edit.addEventListener("click", () => openEdit(message, item, text, edit));
   return { item, thread };
+}
+
+// Editing a message the way Slack allows: when the edit drops the misconception, dosay's reply says so
+// and the correction counts as accepted (see Stats).
+function openEdit(message, item, text, edit) {
+  if (item.querySelector("form.edit-form")) return;
+  const id = `edit-${message.id}`;
+  const input = el("input", { id, value: text.textContent, maxlength: 4000, required: true });
+  const save = el("button", { type: "submit", class: "primary", text: "Save" });
+  const form = el("form", { class: "thread-form edit-form" },
+    el("label", { for: id, class: "visually-hidden", text: "Edit the message" }), input, save,
+    el("button", { type: "button", text: "Cancel", onclick: () => { form.remove(); text.hidden = false; edit.focus(); } }));
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    run("Saving the edit", async () => {
+      const data = await api(`/api/playground/messages/${encodeURIComponent(message.id)}`, {
+        method: "PATCH",
+        body: { user: message.user, text: input.value.trim() },
+      });
+      text.textContent = input.value.trim();
+      text.append(el("span", { class: "muted", text: " (edited)" }));
+      text.hidden = false;
+      form.remove();
+      const card = data.entry_id ? item.querySelector(`.card.reply[data-entry="${CSS.escape(data.entry_id)}"]`) : null;
+      if (card && data.outcome === "retracted") {
+        card.classList.add("retracted");
+        card.prepend(el("p", { class: "feedback-note retracted-note", text: `✅ Edited: the message no longer says this. ${data.note}` }));
+      }
+      setStatus(data.note);
+      edit.focus();
+    }, save);
+  });
+  text.hidden = true;
+  text.after(form);
+  input.focus();
 }
 
 function silentLine(decision) {

@@ -135,8 +135,28 @@ def server(tmp_path: Path, browser: Any) -> Iterator[LiveServer]:
 
 
 @pytest.fixture
+def bundled_server(tmp_path: Path, browser: Any) -> Iterator[LiveServer]:
+    """As ``dosay serve`` builds it: the bundled phrasebook, the real matcher, a SQLite file."""
+    from bot.server import build_dosay
+
+    settings = load_settings({"DOSAY_DATABASE_URL": f"sqlite:///{tmp_path / 'dosay.db'}"})
+    live = LiveServer(build_dosay(settings)).start()
+    yield live
+    live.stop()
+
+
+@pytest.fixture
 def page(browser: Any, server: LiveServer, request: pytest.FixtureRequest) -> Iterator[Any]:
     """A fresh page on the playground; console errors fail the test; a screenshot is saved at the end."""
+    yield from _page(browser, server, request)
+
+
+@pytest.fixture
+def bundled_page(browser: Any, bundled_server: LiveServer, request: pytest.FixtureRequest) -> Iterator[Any]:
+    yield from _page(browser, bundled_server, request)
+
+
+def _page(browser: Any, server: LiveServer, request: pytest.FixtureRequest) -> Iterator[Any]:
     context = browser.new_context(viewport={"width": 1100, "height": 900})
     opened = context.new_page()
     errors: list[str] = []

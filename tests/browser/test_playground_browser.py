@@ -70,6 +70,15 @@ def test_not_a_misconception_with_consented_text_and_more_on_regime(page: Any, s
     assert "What Inference is." in item.locator(".regime-more").inner_text()
 
 
+def test_editing_the_misconception_away_is_an_accepted_correction(page: Any, server: LiveServer) -> None:
+    item = send(page, MISCONCEPTION)
+    item.get_by_role("button", name="Edit").click()
+    item.get_by_label("Edit the message").fill("Correction: the weights stay fixed; we use retrieval.")
+    item.get_by_role("button", name="Save").click()
+    item.locator(".retracted-note").wait_for()
+    assert server.dosay.store.count_corrections(retracted=True) == 1
+
+
 def test_second_message_in_cooldown_is_explained(page: Any) -> None:
     send(page, MISCONCEPTION)
     again = send(page, "it keeps learning from every conversation")
@@ -126,3 +135,14 @@ def test_stats_show_the_correction(page: Any) -> None:
     page.locator("#stats .stats-grid").wait_for()
     assert page.locator("#stats svg.chart rect").count() >= 1
     assert "ai-learns-over-time (1)" in page.locator("#stats .legend").inner_text()
+
+
+def test_bundled_phrasebook_as_dosay_serve_builds_it(bundled_page: Any, bundled_server: LiveServer) -> None:
+    item = send(bundled_page, "The AI will learn from your data over time.")
+    assert item.locator(".card.reply").get_attribute("data-entry") == "ai-learns-over-time"
+    assert "NIST AI 600-1" in item.locator(".card.reply").inner_text()
+    quiet = send(bundled_page, "Fine-tuning isn't expensive if you scope it well.")
+    assert quiet.locator(".card").count() == 0
+    bundled_page.get_by_role("tab", name="Phrasebook").click()
+    bundled_page.locator("#entries .card").first.wait_for()
+    assert bundled_page.locator("#entries .card").count() == len(bundled_server.dosay.phrasebook.entries)
