@@ -12,18 +12,16 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import ValidationError
-from rapidfuzz import fuzz
 
 from bot import policy
 from bot.core_types import Platform
-from phrasebook.schema import Phrasebook
+from intents.lookup import LookupResult, search
+from phrasebook.schema import Phrasebook, Regime
 
 if TYPE_CHECKING:
     from bot.service import Dosay
 
 COMMANDS = ("lookup", "cost", "tip", "settings", "help")
-#: rapidfuzz partial-ratio a lookup needs before it counts as found (0..100)
-_FOUND = 70.0
 
 HELP = (
     "dosay reframes AI-lifecycle misconceptions (pre-training, fine-tuning, inference + RAG).\n"
@@ -57,44 +55,39 @@ def _suggest_command(word: str) -> str | None:
     return close[0] if close else None
 
 
-def _fallback_lookup(phrasebook: Phrasebook, query: str) -> list[tuple[float, str]]:
-    scored: list[tuple[float, str]] = []
-    q = query.lower()
-    for entry in phrasebook.entries.values():
-        texts = [entry.id.replace("-", " "), entry.title, entry.dont_say, *entry.triggers]
-        best = max(fuzz.partial_ratio(q, t.lower()) for t in texts)
-        scored.append((best, entry.id))
-    scored.sort(reverse=True)
-    return scored
+def _render_hits(phrasebook: Phrasebook, result: LookupResult) -> str:
+    """Plain text for lookup hits (used until ``bot.render.lookups`` exists)."""
+    parts: list[str] = []
+    for hit in result.hits[:3]:
+        if hit.kind == "entry" and hit.id in phrasebook.entries:
+            entry = phrasebook.entry(hit.id)
+            parts.append(
+                f"{entry.title}\nInstead of: \u201c{entry.dont_say}\u201d\nTry saying: {entry.do_say}\n"
+                f"Regime: {entry.regime.value} \u00b7 Cost band: {phrasebook.band_for(entry).display()} "
+                f"\u00b7 {entry.nist.label()}"
+            )
+        elif hit.kind == "regime":
+            card = phrasebook.regimes.get(Regime(hit.id))
+            if card is not None:
+                parts.append(
+                    f"{card.name}: {card.what_it_is}\nCost: {card.cost_structure}; {card.typical_magnitude}"
+                )
+        elif hit.kind == "cost" and hit.id in phrasebook.cost_bands:
+            band = phrasebook.cost_bands[hit.id]
+            parts.append(f"{band.label}: {band.display()}")
+    return "\n\n".join(parts)
 
 
-def lookup_text(phrasebook: Phrasebook, query: str) -> tuple[bool, str]:
-    """(found, text). Uses intents.lookup + bot.render.lookups when present, else a small fallback."""
-    scored = _fallback_lookup(phrasebook, query)
-    found = bool(scored) and scored[0][0] >= _FOUND
+def lookup_text(phrasebook: Phrasebook, query: str) -> tuple[bool, str, list[str]]:
+    """(found, text, did_you_mean) from ``intents.lookup.search``."""
+    result = search(phrasebook, query)
+    if not result.hits:
+        return False, "", list(result.did_you_mean)
     try:
-        search: Any = importlib.import_module("intents.lookup").search
         render: Any = importlib.import_module("bot.render.lookups").render_lookup
     except (ImportError, AttributeError):
-        search = render = None
-    if search is not None and render is not None:
-        return found, str(render(phrasebook, search(phrasebook, query)))
-    if not found:
-        return False, ""
-    lines: list[str] = []
-    for _score, entry_id in [s for s in scored if s[0] >= _FOUND][:3]:
-        entry = phrasebook.entry(entry_id)
-        band = phrasebook.band_for(entry)
-        lines.append(
-            f"{entry.title}\nInstead of: \u201c{entry.dont_say}\u201d\nTry saying: {entry.do_say}\n"
-            f"Regime: {entry.regime.value} \u00b7 Cost band: {band.display()} \u00b7 {entry.nist.label()}"
-        )
-    return True, "\n\n".join(lines)
-
-
-def did_you_mean_entry(phrasebook: Phrasebook, query: str) -> str | None:
-    scored = _fallback_lookup(phrasebook, query)
-    return phrasebook.entry(scored[0][1]).title if scored and scored[0][0] >= 50 else None
+        return True, _render_hits(phrasebook, result), list(result.did_you_mean)
+    return True, str(render(phrasebook, result)), list(result.did_you_mean)
 
 
 def cost_text(phrasebook: Phrasebook, query: str) -> str:
@@ -164,9 +157,8 @@ async def run_command(
         suggestion = _suggest_command(head)
         if suggestion is not None:
             return CommandResult("help", help_text(prefix, suggestion))
-    found, body = lookup_text(dosay.phrasebook, query)
+    found, body, did_you_mean = lookup_text(dosay.phrasebook, query)
     if found:
         return CommandResult("lookup", body, share=query[:500])
-    entry = did_you_mean_entry(dosay.phrasebook, query)
-    suggestion = f"lookup {entry}" if entry else _suggest_command(head)
+    suggestion = f"lookup {did_you_mean[0]}" if did_you_mean else _suggest_command(head)
     return CommandResult("help", "Nothing in the phrasebook matches that.\n" + help_text(prefix, suggestion))

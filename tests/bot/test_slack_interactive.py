@@ -30,10 +30,22 @@ async def test_unknown_input_gets_help_with_did_you_mean(slack) -> None:
     assert "/dosay tip" in _blocks_text(body)
 
 
+def _shown(node: object) -> list[str]:
+    """Every string Slack displays: the values of "text" keys, at any depth (button values are not shown)."""
+    if isinstance(node, dict):
+        own = [node["text"]] if isinstance(node.get("text"), str) else []
+        return own + [s for key, value in node.items() if key != "value" for s in _shown(value)]
+    if isinstance(node, list):
+        return [s for item in node for s in _shown(item)]
+    return []
+
+
 async def test_user_text_is_never_echoed_unescaped(slack) -> None:
-    status, body = await slack.command("<!channel> @everyone free")
-    assert status == 200
-    assert "<!channel>" not in body and "@everyone" not in json.loads(body)["blocks"][0]["text"]["text"]
+    for query in ("<!channel> @everyone free", "<!here> zzqx", "setings <!channel>"):
+        status, body = await slack.command(query)
+        assert status == 200
+        shown = _shown(json.loads(body))
+        assert shown and not any("<!" in s or "@everyone" in s for s in shown), shown
 
 
 async def test_tip_and_cost_commands(slack) -> None:
