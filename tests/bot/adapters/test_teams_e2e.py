@@ -264,3 +264,27 @@ async def test_reaction_mode_answers_in_the_thread(teams_dosay) -> None:
         await h.say("it will learn", activity_id=root)
         _settings, post = h.connector.posts()
     assert post.conversation_id == f"{CHANNEL};messageid={root}" and "Try saying" in json.dumps(post.card)
+
+
+async def test_without_app_id_no_tip_sender_is_registered(teams_dosay) -> None:
+    from bot.server import TIP_SENDERS
+
+    async with teams_harness(teams_dosay) as h:
+        assert "teams" not in h.client.app[TIP_SENDERS]
+
+
+async def test_bundled_phrasebook_and_real_matcher_through_teams(tmp_path, clock) -> None:
+    from intents.matcher import Matcher
+    from phrasebook.loader import load_phrasebook
+
+    phrasebook = load_phrasebook(None, today=clock().date())
+    store = Store.open(f"sqlite:///{tmp_path / 'real.db'}")
+    dosay = Dosay(phrasebook=phrasebook, matcher=Matcher(phrasebook), store=store, clock=clock)
+    try:
+        async with teams_harness(dosay) as h:
+            await h.say("<p>Good news: the AI will learn from your data over time.</p>", mentioned=True)
+            await h.say("<p>Lunch at noon in the <b>usual</b> place?</p>")
+            [post] = h.connector.posts()
+        assert post.card is not None and "ai-learns-over-time" in json.dumps(post.card)
+    finally:
+        dosay.close()
