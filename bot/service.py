@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import importlib
+import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime, timedelta
@@ -31,6 +32,7 @@ from bot.storage.store import CorrectionRecord, Store
 from intents.types import Match
 from phrasebook.schema import Phrasebook, Tip
 
+log = logging.getLogger("dosay.service")
 P = ParamSpec("P")
 T = TypeVar("T")
 
@@ -75,6 +77,7 @@ class Dosay:
         self.snooze_for = snooze_for
         self.default_tip_time = default_tip_time
         self.default_timezone = default_timezone
+        self._observers: list[Callable[[InboundMessage, Decision], None]] = []
         # SQLite allows one writer: serialise its calls; PostgreSQL gets a small pool.
         self._executor = ThreadPoolExecutor(
             max_workers=1 if store.is_sqlite else 8, thread_name_prefix="dosay-db"
@@ -101,8 +104,21 @@ class Dosay:
         """Claim a message for a non-correction answer (e.g. a command by mention); False = seen before."""
         return await self._io(self.store.claim_delivery, self._delivery_keys(msg), msg.received_at)
 
+    def add_observer(self, observer: Callable[[InboundMessage, Decision], None]) -> None:
+        """Called with every decision (e.g. metrics by reason). Must be fast; errors are logged."""
+        self._observers.append(observer)
+
     async def on_message(self, msg: InboundMessage) -> Decision:
         """Decide and record. Dedupes on the delivery id AND platform+channel+message id."""
+        decision = await self._on_message(msg)
+        for observer in self._observers:
+            try:
+                observer(msg, decision)
+            except Exception:
+                log.exception("decision observer failed")
+        return decision
+
+    async def _on_message(self, msg: InboundMessage) -> Decision:
         if msg.is_bot:
             return Decision(action="silent", reason="bot")
         now = msg.received_at

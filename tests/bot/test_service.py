@@ -129,3 +129,13 @@ async def test_due_tip_channels_respects_local_time(dosay) -> None:
     assert [c.channel for c in await dosay.due_tip_channels(late)] == ["C1"]
     await dosay.claim_tip("slack", "T1", "C1", date(2026, 6, 1))
     assert await dosay.due_tip_channels(late) == []
+
+
+async def test_observers_see_every_decision(dosay) -> None:
+    seen: list[str] = []
+    dosay.add_observer(lambda _msg, decision: seen.append(decision.reason))
+    dosay.add_observer(lambda _msg, _decision: 1 / 0)  # a broken observer never breaks the reply
+    await dosay.on_message(message("learn", ts="9.1", delivery="Ev1"))
+    await dosay.on_message(message("learn", ts="9.1", delivery="Ev1"))
+    await dosay.on_message(message("hello", ts="9.2"))
+    assert seen == ["matched", "duplicate", "no-match"]
