@@ -250,22 +250,8 @@ async def search(request: web.Request) -> web.Response:
     dosay = _dosay(request)
     query = request.query.get("q", "").strip()[:200]
     if not query:
-        return web.json_response({"query": "", "results": [], "source": "none"})
-    try:
-        importlib.import_module("intents.lookup")
-    except ImportError:
-        return web.json_response(
-            {"query": query, "results": views.fallback_search(dosay.phrasebook, query), "source": "fallback"}
-        )
-    result = dosay.lookup(query)
-    return web.json_response(
-        {
-            "query": query,
-            "results": views.fallback_search(dosay.phrasebook, query),
-            "lookup": views.jsonable(result),
-            "source": "lookup",
-        }
-    )
+        return web.json_response({"query": "", "results": [], "did_you_mean": []})
+    return web.json_response(views.search_view(dosay.lookup(query)))
 
 
 async def list_entries(request: web.Request) -> web.Response:

@@ -13,7 +13,6 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from pydantic import BaseModel
-from rapidfuzz import fuzz
 
 from bot.core_types import Decision
 from phrasebook.schema import CostBand, Entry, Phrasebook, RegimeCard, Source
@@ -129,24 +128,21 @@ def band_view(band: CostBand, today: date) -> Json:
     return {**band.model_dump(mode="json"), "display": band.display(), "stale": band.is_stale(today)}
 
 
-def fallback_search(phrasebook: Phrasebook, query: str, limit: int = 8) -> list[Json]:
-    """Fuzzy search over entries, regime cards and cost bands, used until ``intents.lookup`` exists."""
-    q = query.lower().strip()
-    if not q:
-        return []
-    scored: list[tuple[float, Json]] = []
-    for entry in phrasebook.entries.values():
-        texts = [entry.id.replace("-", " "), entry.title, entry.dont_say, *entry.triggers]
-        score = max(fuzz.partial_ratio(q, t.lower()) for t in texts)
-        scored.append((score, {"kind": "entry", "id": entry.id, "title": entry.title}))
-    for card in phrasebook.regimes.values():
-        score = max(fuzz.partial_ratio(q, t.lower()) for t in (card.id.value, card.name))
-        scored.append((score, {"kind": "regime", "id": card.id.value, "title": card.name}))
-    for band in phrasebook.cost_bands.values():
-        score = max(fuzz.partial_ratio(q, t.lower()) for t in (f"{band.id} cost", band.label))
-        scored.append((score, {"kind": "cost_band", "id": band.id, "title": band.label}))
-    scored.sort(key=lambda pair: -pair[0])
-    return [{**hit, "score": round(score / 100, 3)} for score, hit in scored[:limit] if score >= 60]
+def search_view(result: Any) -> Json:
+    """An ``intents.lookup.LookupResult`` for the page; its "cost" hits are named "cost_band" here."""
+    return {
+        "query": result.query,
+        "results": [
+            {
+                "kind": "cost_band" if hit.kind == "cost" else hit.kind,
+                "id": hit.id,
+                "title": hit.title,
+                "score": round(float(hit.score), 3),
+            }
+            for hit in result.hits
+        ],
+        "did_you_mean": list(result.did_you_mean),
+    }
 
 
 # --- stats ---------------------------------------------------------------------------------------------

@@ -445,41 +445,74 @@ async function loadEntries() {
 
 loaders.phrasebook = () => run("Loading the phrasebook", loadEntries);
 
-async function searchPhrasebook(event) {
-  event.preventDefault();
-  const q = document.getElementById("search").value.trim();
+let regimesCache = null;
+let bandsCache = null;
+
+async function loadRegimes() {
+  if (!regimesCache) regimesCache = (await api("/api/regimes")).regimes;
+  return regimesCache;
+}
+
+async function loadBands() {
+  if (!bandsCache) bandsCache = (await api("/api/cost-bands")).cost_bands;
+  return bandsCache;
+}
+
+function bandCard(band) {
+  return el("article", { class: "card", "data-band": band.id },
+    el("h4", {}, `Cost: ${band.label}`, staleBadge(band.stale, "figures due for review")),
+    el("p", { text: band.display }),
+    band.hidden_cost ? el("p", {}, el("b", { text: "Hidden cost: " }), band.hidden_cost) : null);
+}
+
+async function hitCard(hit) {
+  if (hit.kind === "entry") {
+    const entry = (await loadEntries()).find((e) => e.id === hit.id);
+    return entry ? entryCard(entry) : null;
+  }
+  if (hit.kind === "regime") {
+    const regime = (await loadRegimes()).find((r) => r.id === hit.id);
+    return regime ? regimeCard(regime, false) : null;
+  }
+  const band = (await loadBands()).find((b) => b.id === hit.id);
+  return band ? bandCard(band) : null;
+}
+
+async function searchFor(q, button) {
   const box = document.getElementById("search-results");
-  const button = event.target.querySelector('button[type="submit"]');
   await run("Searching", async () => {
-    const entries = await loadEntries();
     const data = await api(`/api/phrasebook/search?q=${encodeURIComponent(q)}`);
     const list = el("ol", { class: "cards search-hits", "aria-label": `Results for ${data.query}` });
     for (const hit of data.results) {
-      if (hit.kind === "entry") {
-        const entry = entries.find((e) => e.id === hit.id);
-        if (entry) list.append(el("li", {}, entryCard(entry)));
-      } else {
-        list.append(el("li", { class: "card", "data-hit": hit.kind },
-          el("b", { text: hit.kind === "regime" ? "Regime card: " : "Cost band: " }), hit.title));
-      }
+      const card = await hitCard(hit);
+      if (card) list.append(el("li", { "data-kind": hit.kind }, card));
     }
-    box.replaceChildren(data.results.length ? list : el("p", { class: "muted", text: `Nothing in the phrasebook matches “${data.query}”.` }));
+    const suggestions = data.did_you_mean.length
+      ? el("p", { class: "did-you-mean" }, "Did you mean ", ...data.did_you_mean.map((text) =>
+          el("button", { type: "button", class: "link", text, onclick: () => {
+            document.getElementById("search").value = text;
+            searchFor(text, null);
+          } })), "?")
+      : null;
+    const empty = el("p", { class: "muted", text: `Nothing in the phrasebook matches “${data.query}”.` });
+    box.replaceChildren(...[suggestions, data.results.length ? list : empty].filter(Boolean));
     setStatus(`${data.results.length} result(s) for “${data.query}”.`);
   }, button);
 }
 
+function searchPhrasebook(event) {
+  event.preventDefault();
+  const q = document.getElementById("search").value.trim();
+  const button = event.target.querySelector('button[type="submit"]');
+  return searchFor(q, button);
+}
+
 loaders.regimes = () => run("Loading the regime cards", async () => {
-  const data = await api("/api/regimes");
-  document.getElementById("regimes").replaceChildren(...data.regimes.map((r) => regimeCard(r, false)));
+  document.getElementById("regimes").replaceChildren(...(await loadRegimes()).map((r) => regimeCard(r, false)));
 });
 
 loaders.cost = () => run("Loading the cost table", async () => {
-  const data = await api("/api/cost-bands");
-  document.getElementById("cost-bands").replaceChildren(...data.cost_bands.map((b) =>
-    el("article", { class: "card", "data-band": b.id },
-      el("h4", {}, b.label, staleBadge(b.stale, "figures due for review")),
-      el("p", { text: b.display }),
-      b.hidden_cost ? el("p", {}, el("b", { text: "Hidden cost: " }), b.hidden_cost) : null)));
+  document.getElementById("cost-bands").replaceChildren(...(await loadBands()).map(bandCard));
 });
 
 function money(value) {

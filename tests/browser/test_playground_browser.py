@@ -98,6 +98,10 @@ def test_search_the_phrasebook(page: Any) -> None:
     first.get_by_text("Examples, sources and figures").click()
     first.get_by_text("Examples it answers:").wait_for()
     assert "regimes primer" in first.inner_text()
+    page.get_by_label("Search the phrasebook").fill("finetunning cost")
+    page.get_by_role("button", name="Search").click()
+    page.get_by_role("button", name="fine-tuning cost").click()
+    page.locator(".search-hits > li[data-kind='cost_band'] .card[data-band='fine-tuning']").wait_for()
 
 
 def test_keyboard_reaches_the_tabs_and_the_regime_cards(page: Any) -> None:

@@ -145,9 +145,11 @@ async def test_phrasebook_entries_regimes_and_bands(api) -> None:
     assert {b["id"]: b["stale"] for b in bands} == {"inference": False, "fine-tuning": True}
 
 
-async def test_search_finds_the_entry(api) -> None:
+async def test_search_uses_the_lookup_search(api) -> None:
     found = await (await api.get("/api/phrasebook/search", params={"q": "learn over time"})).json()
-    assert found["results"][0] == {**found["results"][0], "kind": "entry", "id": "ai-learns-over-time"}
+    assert [(h["kind"], h["id"]) for h in found["results"]][:1] == [("entry", "ai-learns-over-time")]
+    typo = await (await api.get("/api/phrasebook/search", params={"q": "finetunning cost"})).json()
+    assert typo["results"][0]["kind"] == "cost_band" and typo["did_you_mean"] == ["fine-tuning cost"]
     empty = await (await api.get("/api/phrasebook/search", params={"q": ""})).json()
     assert empty["results"] == []
 
