@@ -16,8 +16,8 @@ import importlib
 import logging
 import signal
 import sys
-from collections.abc import Awaitable, Callable, Sequence
-from datetime import UTC, datetime
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from aiohttp import web
@@ -131,6 +131,26 @@ def build_app(
     app.router.add_get("/healthz", healthz)
     for register in [*(adapter_registrars() if adapters is None else adapters), *extra]:
         register(app, dosay, settings)
+
+    async def retention(_app: web.Application) -> AsyncIterator[None]:
+        async def loop() -> None:
+            while True:
+                try:
+                    deleted = await dosay.purge(timedelta(days=settings.retention_days))
+                    log.info(
+                        "retention: deleted %d rows older than %d days", deleted, settings.retention_days
+                    )
+                except Exception as exc:
+                    log.warning("retention purge failed (%s); will try again", type(exc).__name__)
+                await asyncio.sleep(6 * 3600)
+
+        task = asyncio.create_task(loop(), name="dosay-retention")
+        yield
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+    app.cleanup_ctx.append(retention)
 
     async def start_tips(app: web.Application) -> None:
         if app[TIP_SENDERS]:

@@ -315,6 +315,10 @@ class Dosay:
     async def conversation_ref(self, platform: Platform, workspace: str, channel: str) -> str | None:
         return await self._io(self.store.conversation_ref, platform, workspace, channel)
 
+    async def purge(self, older_than: timedelta) -> int:
+        """Delete stored rows older than ``older_than`` (the retention setting); returns rows deleted."""
+        return await self._io(self.store.purge, self.clock() - older_than)
+
     async def healthy(self) -> bool:
         try:
             return await asyncio.wait_for(self._io(self.store.ping), timeout=2.0)

@@ -53,10 +53,13 @@ def make_engine(url: str, *, schema: str | None = None) -> Engine:
     kwargs: dict[str, Any] = {"pool_pre_ping": True}
     if url.startswith("sqlite"):
         kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
-    elif schema is not None:
-        if not _SCHEMA_NAME.match(schema):
-            raise ValueError(f"schema name '{schema}' must be lowercase letters, digits and underscores")
-        kwargs["connect_args"] = {"options": f"-csearch_path={schema}"}
+    else:
+        # fail fast when the database is away (requests answer 503 / are retried; health turns red)
+        kwargs["connect_args"] = {"connect_timeout": 5}
+        if schema is not None:
+            if not _SCHEMA_NAME.match(schema):
+                raise ValueError(f"schema name '{schema}' must be lowercase letters, digits and underscores")
+            kwargs["connect_args"]["options"] = f"-csearch_path={schema}"
     engine = create_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
 
