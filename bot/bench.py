@@ -17,10 +17,10 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from phrasebook.loader import load_phrasebook
 from rapidfuzz import fuzz, process
 
 from intents.matcher import Matcher
+from phrasebook.loader import load_phrasebook
 from phrasebook.schema import Entry, Examples, Phrasebook
 
 _NOISE = (
@@ -62,7 +62,9 @@ def corpus(phrasebook: Phrasebook, size: int, seed: int = 7) -> list[str]:
 
 
 def _pseudo(word: str, copy: int) -> str:
-    if len(word) < 4 or not word.isalpha():
+    if "-" in word:
+        return "-".join(_pseudo(piece, copy) for piece in word.split("-"))
+    if len(word) < 2 or not word.isalpha():
         return word
     rng = random.Random(f"{word}:{copy}")
     return "".join(rng.choice("bcdfghklmnprstvz") if ch not in "aeiou" else ch for ch in word)

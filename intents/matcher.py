@@ -5,9 +5,9 @@ Pipeline per message (pure, no I/O):
 1. ``normalize.segments``: strip markup, drop code, split into clauses, flag quoted clauses.
 2. ``canonical`` spelling, then typo repair against the phrasebook's own vocabulary.
 3. Concept gate: an entry is a candidate for a clause only if every one of its ``requires``
-   groups is present (compiled to one regex per group, so cost grows with the clause, not the
-   phrasebook's trigger count).
-4. Score: rapidfuzz similarity of the clause to the entry's triggers (best trigger wins).
+   groups is present. An inverted index on each entry's first group finds the candidates, so
+   the cost of a clause grows with its words, not with the size of the phrasebook.
+4. Score: rapidfuzz similarity of the clause to the entry's triggers (prefiltered in C).
 5. Guards: negation parity against the trigger, meta-talk about the wording, quotation.
 6. Per-entry threshold; one best answer per message, others ranked behind it.
 """
@@ -15,6 +15,7 @@ Pipeline per message (pure, no I/O):
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -27,56 +28,17 @@ from intents.types import Candidate, Match
 from phrasebook.schema import Entry, Phrasebook
 
 DEFAULT_THRESHOLD = 0.62
-#: How far a typo may be from a phrasebook word to be repaired (rapidfuzz ratio, 0..100).
-TYPO_CUTOFF = 0.79  # OSA normalised similarity: one edit (or one swap) in five letters
+#: Typo repair: OSA normalised similarity, i.e. one edit or one swap in five letters.
+TYPO_CUTOFF = 0.79
+#: Longest message the matcher reads; the rest of a 100 kB paste is not chat.
+MAX_CHARS = 20_000
 #: Very common words that must never be "repaired" into phrasebook vocabulary.
 _NEVER_REPAIR = frozenset(
-    (
-        "about",
-        "above",
-        "after",
-        "again",
-        "their",
-        "there",
-        "these",
-        "those",
-        "which",
-        "while",
-        "would",
-        "could",
-        "should",
-        "other",
-        "where",
-        "being",
-        "doing",
-        "going",
-        "today",
-        "having",
-        "still",
-        "every",
-        "great",
-        "thing",
-        "think",
-        "right",
-        "never",
-        "really",
-        "money",
-        "model",
-        "month",
-        "later",
-        "learned",
-        "lesson",
-        "plans",
-        "plane",
-        "trains",
-        "brain",
-        "grain",
-        "drain",
-        "rains",
-        "lean",
-        "leans",
-        "clean",
-    )
+    """about above after again their there these those which while would could should other where
+    being doing going today having still every great thing think right never really money model
+    month later learned lesson plans plane trains brain grain drain rains lean leans clean read
+    real team tell then than tune tone fire fill fund find mine line lane lead near wear year hear
+    bear dear pear tear earn yearn feel free""".split()  # noqa: SIM905
 )
 
 
@@ -112,6 +74,28 @@ def _compile_entry(entry: Entry) -> _CompiledEntry:
     )
 
 
+def _prefixes(clause: str) -> set[str]:
+    """Every prefix of every word: a requires stem is present when it is in this set."""
+    found: set[str] = set()
+    for word in clause.split():
+        word = word.strip("?")
+        pieces = [word, *word.split("-")[1:]] if "-" in word else [word]
+        for piece in pieces:
+            found.update(piece[:end] for end in range(1, len(piece) + 1))
+    return found
+
+
+def _anchor_words(requires: list[list[str]]) -> set[str]:
+    """First words of the group least likely to appear by chance (fewest short stems, then fewest terms)."""
+
+    def weakness(group: list[str]) -> tuple[int, int]:
+        firsts = [canonical(term).split()[0] for term in group]
+        return sum(1 for word in firsts if len(word) <= 3), len(firsts)
+
+    group = min(requires, key=weakness)
+    return {canonical(term).split()[0] for term in group}
+
+
 def _similarity(clause: str, clause_len: int, trigger: str, trigger_len: int) -> float:
     """0..100: how closely a clause says what a trigger says."""
     sort = fuzz.token_sort_ratio(clause, trigger)
@@ -122,11 +106,16 @@ def _similarity(clause: str, clause_len: int, trigger: str, trigger_len: int) ->
 
 
 class Matcher:
-    """Built once per phrasebook; ``match`` is safe to call from many threads."""
+    """Built once per phrasebook; ``match`` is pure and safe to call from many threads."""
 
     def __init__(self, phrasebook: Phrasebook) -> None:
         self._phrasebook = phrasebook
         self._entries = tuple(_compile_entry(e) for e in phrasebook.entries.values())
+        # Inverted index: first word of every term of an entry's most distinctive requires group → entries.
+        self._anchors: dict[str, list[_CompiledEntry]] = defaultdict(list)
+        for compiled in self._entries:
+            for first_word in _anchor_words(compiled.entry.requires):
+                self._anchors[first_word].append(compiled)
         vocabulary: set[str] = set()
         for compiled in self._entries:
             for trigger in compiled.triggers:
@@ -135,7 +124,7 @@ class Matcher:
                 for term in group:
                     vocabulary.update(canonical(term).split())
         self._vocabulary = frozenset(vocabulary)
-        self._long_words = tuple(sorted(w for w in vocabulary if len(w) >= 4))
+        self._repair_words = tuple(sorted(w for w in vocabulary if len(w) >= 4 and w.isalpha()))
         self._repair = lru_cache(maxsize=65_536)(self._repair_uncached)
 
     @property
@@ -168,9 +157,10 @@ class Matcher:
         """Every entry whose concepts a clause contains, scored, with the guard that suppressed it."""
         if not text or not text.strip():
             return []
-        meta = guards.is_meta_talk(canonical(text[:20_000]))
+        text = text[:MAX_CHARS]
+        meta = guards.is_meta_talk(canonical(text))
         found: list[Candidate] = []
-        for segment in segments(text):
+        for segment in segments(text, max_chars=MAX_CHARS):
             found.extend(self._score_segment(segment, meta))
         found.sort(key=lambda c: (c.suppressed_by is not None, -c.score, c.entry))
         return found
@@ -181,7 +171,7 @@ class Matcher:
         if len(token) < 4 or token in self._vocabulary or token in _NEVER_REPAIR or not token.isalpha():
             return token
         hit = process.extractOne(
-            token, self._long_words, scorer=OSA.normalized_similarity, score_cutoff=TYPO_CUTOFF
+            token, self._repair_words, scorer=OSA.normalized_similarity, score_cutoff=TYPO_CUTOFF
         )
         if hit is None or hit[0][0] != token[0] or abs(len(hit[0]) - len(token)) > 2:
             return token
@@ -190,6 +180,19 @@ class Matcher:
     def _canonical_clause(self, clause: str) -> str:
         words = canonical(clause).split()
         return " ".join(self._repair(w) if w.isalpha() else w for w in words)
+
+    def _gated(self, clause: str) -> list[_CompiledEntry]:
+        prefixes = _prefixes(clause)
+        seen: set[str] = set()
+        passed: list[_CompiledEntry] = []
+        for prefix in prefixes & self._anchors.keys():
+            for compiled in self._anchors[prefix]:
+                if compiled.entry.id in seen:
+                    continue
+                seen.add(compiled.entry.id)
+                if all(gate.search(clause) for gate in compiled.gates):
+                    passed.append(compiled)
+        return passed
 
     @staticmethod
     def _claim_negated(parts: list[str], compiled: _CompiledEntry) -> bool:
@@ -201,26 +204,51 @@ class Matcher:
             guards.is_negated(part) for part, hits in zip(parts, coverage, strict=True) if hits == best
         )
 
+    def _best_trigger(self, text: str, compiled: _CompiledEntry, negated: bool) -> tuple[float, int, bool]:
+        """(score 0..100, trigger index, parity ok), preferring triggers that agree on negation."""
+        cutoff = compiled.threshold * 100 - 1e-6
+        shortlist = {
+            i
+            for _, _, i in process.extract(
+                text, compiled.triggers, scorer=fuzz.token_set_ratio, score_cutoff=cutoff, limit=None
+            )
+        }
+        shortlist |= {
+            i
+            for _, _, i in process.extract(
+                text, compiled.triggers, scorer=fuzz.token_sort_ratio, score_cutoff=cutoff, limit=None
+            )
+        }
+        if not shortlist:
+            _, score, index = process.extractOne(text, compiled.triggers, scorer=fuzz.token_set_ratio)
+            return float(score), int(index), compiled.trigger_negated[index] == negated
+        length = len(text.split())
+        scored = [
+            (_similarity(text, length, compiled.triggers[i], compiled.trigger_lengths[i]), i)
+            for i in shortlist
+        ]
+        agreeing = [pair for pair in scored if compiled.trigger_negated[pair[1]] == negated]
+        if agreeing:
+            score, index = max(agreeing)
+            return score, index, True
+        score, index = max(scored)
+        return score, index, False
+
     def _score_segment(self, segment: Segment, meta: bool) -> list[Candidate]:
         parts = [p for p in (self._canonical_clause(part) for part in segment.text.split(",")) if p]
         clause = " ".join(parts)
         if len(clause) < 3:
             return []
-        if clause.endswith("?") and parts and not parts[-1].endswith("?"):
+        if clause.endswith("?") and not parts[-1].endswith("?"):
             parts[-1] += "?"
+        text = clause.rstrip("?")
         scored: list[Candidate] = []
-        for compiled in self._entries:
-            if not all(gate.search(clause) for gate in compiled.gates):
-                continue
-            text = clause.rstrip("?")
-            length = len(text.split())
-            raw_score, index = max(
-                (_similarity(text, length, trigger, compiled.trigger_lengths[i]), i)
-                for i, trigger in enumerate(compiled.triggers)
-            )
+        for compiled in self._gated(clause):
+            negated = self._claim_negated(parts, compiled)
+            raw_score, index, parity_ok = self._best_trigger(text, compiled, negated)
             score = raw_score / 100.0
             suppressed: str | None = None
-            if self._claim_negated(parts, compiled) != compiled.trigger_negated[index]:
+            if not parity_ok:
                 suppressed = "negation"
             elif meta:
                 suppressed = "meta-talk"
