@@ -114,8 +114,10 @@ def _server(tmp_path: Path, phrasebook: Phrasebook) -> LiveServer:
     return LiveServer(dosay).start()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
+    """Module scope, not session: the sync Playwright API keeps an event loop running in this thread while
+    it is open, which pytest-asyncio's tests in later modules cannot share."""
     reason = _skip_reason()
     if reason is not None:
         pytest.skip(reason)
