@@ -148,20 +148,31 @@ def bundled_server(tmp_path: Path, browser: Any) -> Iterator[LiveServer]:
 
 
 @pytest.fixture
-def page(browser: Any, server: LiveServer, request: pytest.FixtureRequest) -> Iterator[Any]:
-    """A fresh page on the playground; console errors fail the test; a screenshot is saved at the end."""
-    yield from _page(browser, server, request)
+def console_errors() -> list[str]:
+    """What the page logged as errors; a test that provokes one asserts on it and clears it."""
+    return []
 
 
 @pytest.fixture
-def bundled_page(browser: Any, bundled_server: LiveServer, request: pytest.FixtureRequest) -> Iterator[Any]:
-    yield from _page(browser, bundled_server, request)
+def page(
+    browser: Any, server: LiveServer, console_errors: list[str], request: pytest.FixtureRequest
+) -> Iterator[Any]:
+    """A fresh page on the playground; console errors fail the test; a screenshot is saved at the end."""
+    yield from _page(browser, server, console_errors, request)
 
 
-def _page(browser: Any, server: LiveServer, request: pytest.FixtureRequest) -> Iterator[Any]:
+@pytest.fixture
+def bundled_page(
+    browser: Any, bundled_server: LiveServer, console_errors: list[str], request: pytest.FixtureRequest
+) -> Iterator[Any]:
+    yield from _page(browser, bundled_server, console_errors, request)
+
+
+def _page(
+    browser: Any, server: LiveServer, errors: list[str], request: pytest.FixtureRequest
+) -> Iterator[Any]:
     context = browser.new_context(viewport={"width": 1100, "height": 900})
     opened = context.new_page()
-    errors: list[str] = []
     opened.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
     opened.on("pageerror", lambda exc: errors.append(str(exc)))
     opened.goto(server.url + "/")

@@ -150,3 +150,14 @@ def test_bundled_phrasebook_as_dosay_serve_builds_it(bundled_page: Any, bundled_
     bundled_page.get_by_role("tab", name="Phrasebook").click()
     bundled_page.locator("#entries .card").first.wait_for()
     assert bundled_page.locator("#entries .card").count() == len(bundled_server.dosay.phrasebook.entries)
+
+
+def test_a_failed_request_is_shown_and_logged_not_swallowed(page: Any, console_errors: list[str]) -> None:
+    page.get_by_role("tab", name="Cost calculator").click()
+    page.get_by_label("Or type it as in /dosay cost").fill("inference lots of tokens")
+    page.locator("#cost-query-form").get_by_role("button", name="Compute").click()
+    alert = page.get_by_role("alert")
+    alert.get_by_text("Computing the cost failed", exact=False).wait_for()
+    assert "try: cost" in alert.inner_text()
+    assert any("Computing the cost failed" in line for line in console_errors)
+    console_errors.clear()
