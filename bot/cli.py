@@ -15,10 +15,9 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TextIO
 
-from phrasebook.loader import PhrasebookError, load_phrasebook
-
 from bot import messages
 from intents.matcher import Matcher
+from phrasebook.loader import PhrasebookError, load_phrasebook
 from phrasebook.schema import Phrasebook
 
 EXIT_OK, EXIT_SILENT, EXIT_USAGE = 0, 1, 2
@@ -115,9 +114,8 @@ def cmd_eval(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_lookup(args: argparse.Namespace, out: TextIO) -> int:
-    from intents.lookup import search
-
     from bot.render.lookups import render_lookup
+    from intents.lookup import search
 
     phrasebook = _load(args)
     result = search(phrasebook, " ".join(args.query))
@@ -126,9 +124,8 @@ def cmd_lookup(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_cost(args: argparse.Namespace, out: TextIO) -> int:
-    from intents.cost import CostQueryError, estimate, parse_cost_query
-
     from bot.render.lookups import render_cost
+    from intents.cost import CostQueryError, estimate, parse_cost_query
 
     phrasebook = _load(args)
     try:
@@ -155,9 +152,8 @@ def cmd_tip(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_lint(args: argparse.Namespace, out: TextIO) -> int:
-    from phrasebook.lint import lint
-
     from intents.examples import check_examples
+    from phrasebook.lint import lint
 
     directory = Path(args.dir) if args.dir else _phrasebook_dir(args)
     today = date.fromisoformat(args.today) if args.today else date.today()
@@ -206,9 +202,13 @@ def cmd_serve(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_teams_package(args: argparse.Namespace, out: TextIO) -> int:
-    from bot.teams_package import build_teams_package
+    from bot.teams_package import TeamsPackageError, build_teams_package
 
-    path = build_teams_package(args.app_id, Path(args.out))
+    try:
+        path = build_teams_package(args.app_id, Path(args.out))
+    except TeamsPackageError as exc:
+        sys.stderr.write(f"{exc}\n")
+        return EXIT_USAGE
     out.write(f"wrote {path}\n")
     return EXIT_OK
 

@@ -24,15 +24,13 @@ def _command(line: str, phrasebook: Phrasebook, matcher: Matcher, console: Conso
     if name in {"quit", "exit", "q"}:
         return False
     if name == "lookup":
-        from intents.lookup import search
-
         from bot.render.lookups import render_lookup
+        from intents.lookup import search
 
         console.print(escape(render_lookup(phrasebook, search(phrasebook, rest))))
     elif name == "cost":
-        from intents.cost import CostQueryError, estimate, parse_cost_query
-
         from bot.render.lookups import render_cost
+        from intents.cost import CostQueryError, estimate, parse_cost_query
 
         try:
             console.print(escape(render_cost(estimate(phrasebook, parse_cost_query(rest)))))
@@ -50,9 +48,12 @@ def _command(line: str, phrasebook: Phrasebook, matcher: Matcher, console: Conso
     elif name == "tip":
         from datetime import date
 
-        from intents.tips import tip_for_day
+        from intents.tips import NoTipError, tip_for_day
 
-        console.print(escape(tip_for_day(phrasebook.tips, date.today(), skip=set()).text))
+        try:
+            console.print(escape(tip_for_day(phrasebook.tips, date.today(), skip=set()).text))
+        except NoTipError as exc:
+            console.print(escape(str(exc)))
     else:
         console.print(escape(messages.CHAT_BANNER))
     return True

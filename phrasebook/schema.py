@@ -10,11 +10,11 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 from enum import StrEnum
-from typing import Literal
+from typing import Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-NIST_DOC = "NIST AI 600-1"
+NIST_DOC: Final = "NIST AI 600-1"
 
 #: The 12 risk sections of NIST AI 600-1 (Generative AI Profile, July 2024). Nothing else is valid.
 NIST_SECTIONS: tuple[str, ...] = (
