@@ -79,6 +79,16 @@ def test_editing_the_misconception_away_is_an_accepted_correction(page: Any, ser
     assert server.dosay.store.count_corrections(retracted=True) == 1
 
 
+def test_reply_in_thread_is_answered_once_per_thread(page: Any) -> None:
+    item = send(page, MISCONCEPTION)
+    item.get_by_label("Reply in this thread").fill("it keeps learning from every conversation")
+    item.get_by_role("button", name="Reply", exact=True).click()
+    line = item.locator(".thread .silent[data-reason='already-in-thread']")
+    line.wait_for()
+    assert "already answered this in this thread" in line.inner_text()
+    assert item.locator(".thread .message .text").inner_text() == "it keeps learning from every conversation"
+
+
 def test_second_message_in_cooldown_is_explained(page: Any) -> None:
     send(page, MISCONCEPTION)
     again = send(page, "it keeps learning from every conversation")
