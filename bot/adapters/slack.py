@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import json
 import logging
 import re
 from collections.abc import Awaitable, Callable
@@ -29,13 +28,14 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 )
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.adapters.slack_interactive import add_interactivity, team_of
 from bot.commands import COMMANDS, run_command
 from bot.core_types import Decision, InboundMessage
 from bot.policy import ChannelSettings
 from bot.render import slack as render
 from bot.service import Dosay
 from bot.settings import Settings
-from phrasebook.schema import Regime, Tip
+from phrasebook.schema import Tip
 
 log = logging.getLogger("dosay.slack")
 
@@ -57,16 +57,13 @@ for _logger in (logging.getLogger("slack_bolt"), _BOLT_LOG):
     _logger.addFilter(_WithholdChatText())
 SLACK_APP = web.AppKey("slack_bolt_app", AsyncApp)
 
-COMMAND = "/dosay"
-SHORTCUT = "dosay_reframe"
-FEEDBACK_VIEW = "dosay_feedback_text"
 REACTION = "bulb"
+MENTION_NO_MATCH = "I don't see a known misconception in that. Try @dosay lookup QUERY or @dosay help."
 #: Message subtypes that are a person saying something; every other subtype is ignored.
 _SPOKEN = {None, "thread_broadcast", "file_share"}
 _MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>")
 #: What the app registers; tests check the manifest against it.
 EVENTS = ("message", "app_mention")
-ACTIONS = ("dosay_helpful", "dosay_not_misconception", "dosay_snooze", "dosay_more_regime", "dosay_share")
 
 
 def web_client(settings: Settings) -> AsyncWebClient:
@@ -97,11 +94,6 @@ def to_inbound(
         is_bot=bool(event.get("bot_id")) or event.get("subtype") == "bot_message",
         received_at=now,
     )
-
-
-def _team(body: dict[str, Any]) -> str:
-    team = body.get("team_id") or (body.get("team") or {}).get("id") or body.get("user", {}).get("team_id")
-    return str(team or "")
 
 
 async def deliver(client: AsyncWebClient, dosay: Dosay, msg: InboundMessage, decision: Decision) -> None:
@@ -193,7 +185,7 @@ def build_bolt_app(dosay: Dosay, settings: Settings, *, client: AsyncWebClient |
             return  # joins, deletions, topic changes ...
         if context.bot_user_id and f"<@{context.bot_user_id}>" in event.get("text", ""):
             return  # the app_mention route answers it
-        msg = to_inbound(event, team=_team(body), event_id=body.get("event_id"), now=dosay.clock())
+        msg = to_inbound(event, team=team_of(body), event_id=body.get("event_id"), now=dosay.clock())
         await deliver(client, dosay, msg, await dosay.on_message(msg))
 
     async def _on_edit(event: dict[str, Any], body: dict[str, Any]) -> None:
@@ -201,7 +193,7 @@ def build_bolt_app(dosay: Dosay, settings: Settings, *, client: AsyncWebClient |
         if edited.get("bot_id") or edited.get("subtype") == "bot_message":
             return  # includes our own chat.update of a reply
         edited["channel"] = event.get("channel", "")
-        msg = to_inbound(edited, team=_team(body), event_id=body.get("event_id"), now=dosay.clock())
+        msg = to_inbound(edited, team=team_of(body), event_id=body.get("event_id"), now=dosay.clock())
         outcome = await dosay.on_edit(msg)
         if outcome.kind != "retracted" or not outcome.reply_ref or not outcome.entry_id:
             return
@@ -217,7 +209,7 @@ def build_bolt_app(dosay: Dosay, settings: Settings, *, client: AsyncWebClient |
     @tracked
     async def on_mention(event: dict[str, Any], body: dict[str, Any]) -> None:
         text = _MENTION.sub("", event.get("text", "")).strip()
-        team, channel = _team(body), event.get("channel", "")
+        team, channel = team_of(body), event.get("channel", "")
         thread = event.get("thread_ts") or event.get("ts")
         first = text.split()[0].lower() if text.split() else "help"
         if first in COMMANDS:
@@ -236,158 +228,10 @@ def build_bolt_app(dosay: Dosay, settings: Settings, *, client: AsyncWebClient |
                 client,
                 channel,
                 thread,
-                render.text_message(
-                    "I don't see a known misconception in that. Try @dosay lookup QUERY or @dosay help."
-                ),
+                render.text_message(MENTION_NO_MATCH),
             )
 
-    @bolt.shortcut(SHORTCUT)
-    @tracked
-    async def on_reframe(ack: Any, shortcut: dict[str, Any]) -> None:
-        await ack()
-        message = shortcut.get("message") or {}
-        channel = (shortcut.get("channel") or {}).get("id", "")
-        user = (shortcut.get("user") or {}).get("id", "")
-        reply = dosay.reframe(message.get("text", ""))
-        try:
-            if reply is None:
-                await client.chat_postEphemeral(
-                    channel=channel,
-                    user=user,
-                    **render.text_message("dosay found no known misconception in that message."),
-                )
-            else:
-                thread = message.get("thread_ts") or message.get("ts")
-                await client.chat_postMessage(
-                    channel=channel, thread_ts=thread, **render.reply_message(reply)
-                )
-        except SlackApiError as exc:
-            log.warning("slack reframe failed: %s", exc.response.get("error"))
-
-    @bolt.command(COMMAND)
-    @tracked
-    async def on_command(ack: Any, command: dict[str, Any], respond: Any) -> None:
-        text = command.get("text", "")
-        team, channel = command.get("team_id", ""), command.get("channel_id", "")
-        if text.strip().lower().startswith("settings"):
-            await ack()  # settings touch the database: answer through response_url
-            result = await run_command(dosay, "slack", team, channel, text)
-            await respond(response_type="ephemeral", **render.text_message(result.text))
-            return
-        result = await run_command(dosay, "slack", team, channel, text)  # pure and fast
-        await ack(response_type="ephemeral", **render.text_message(result.text, share_value=result.share))
-
-    def _where(body: dict[str, Any]) -> tuple[str, str, str, str | None]:
-        container = body.get("container") or {}
-        message = body.get("message") or {}
-        channel = (body.get("channel") or {}).get("id") or container.get("channel_id", "")
-        thread = container.get("thread_ts") or message.get("thread_ts")
-        return _team(body), channel, (body.get("user") or {}).get("id", ""), thread
-
-    async def _tell(channel: str, user: str, thread: str | None, text: str) -> None:
-        try:
-            await client.chat_postEphemeral(
-                channel=channel, user=user, thread_ts=thread, **render.text_message(text)
-            )
-        except SlackApiError as exc:
-            log.warning("slack ephemeral failed: %s", exc.response.get("error"))
-
-    @bolt.action("dosay_helpful")
-    @tracked
-    async def on_helpful(ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
-        await ack()
-        team, channel, user, thread = _where(body)
-        await dosay.feedback(
-            platform="slack",
-            workspace=team,
-            channel=channel,
-            user=user,
-            entry_id=action["value"],
-            kind="helpful",
-        )
-        await _tell(channel, user, thread, "Thanks, noted as helpful.")
-
-    @bolt.action("dosay_not_misconception")
-    @tracked
-    async def on_not_misconception(ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
-        await ack()
-        team, channel, user, _thread = _where(body)
-        if body.get("trigger_id"):  # the trigger expires in 3 s: open the modal before the database work
-            try:
-                await client.views_open(
-                    trigger_id=body["trigger_id"], view=_feedback_view(action["value"], channel)
-                )
-            except SlackApiError as exc:
-                log.warning("slack views.open failed: %s", exc.response.get("error"))
-        await dosay.feedback(
-            platform="slack",
-            workspace=team,
-            channel=channel,
-            user=user,
-            entry_id=action["value"],
-            kind="not_misconception",
-        )
-
-    @bolt.view(FEEDBACK_VIEW)
-    @tracked
-    async def on_feedback_text(ack: Any, body: dict[str, Any], view: dict[str, Any]) -> None:
-        await ack()
-        meta = json.loads(view.get("private_metadata") or "{}")
-        value = (view.get("state", {}).get("values", {}).get("feedback", {}).get("text", {}) or {}).get(
-            "value"
-        )
-        if value and meta.get("entry"):
-            await dosay.feedback_text(
-                platform="slack",
-                workspace=_team(body),
-                user=(body.get("user") or {}).get("id", ""),
-                entry_id=str(meta["entry"]),
-                text=str(value),
-            )
-
-    @bolt.action("dosay_snooze")
-    @tracked
-    async def on_snooze(ack: Any, body: dict[str, Any]) -> None:
-        await ack()
-        team, channel, user, thread = _where(body)
-        until = await dosay.snooze(platform="slack", workspace=team, user=user)
-        await _tell(
-            channel,
-            user,
-            thread,
-            f"Snoozed: dosay won't correct your messages until {until:%Y-%m-%d %H:%M} UTC.",
-        )
-
-    @bolt.action("dosay_more_regime")
-    @tracked
-    async def on_more(ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
-        await ack()
-        _team_id, channel, user, thread = _where(body)
-        try:
-            card = dosay.phrasebook.card_for(Regime(action["value"]))
-        except (ValueError, KeyError):
-            return
-        lines = [
-            ("What it is", card.what_it_is),
-            ("Cost structure", card.cost_structure),
-            ("Typical magnitude", card.typical_magnitude),
-            ("Time to production", card.time_to_production),
-            ("Data handling", card.data_handling),
-        ]
-        try:
-            await client.chat_postEphemeral(
-                channel=channel, user=user, thread_ts=thread, **render.regime_message(card.name, lines)
-            )
-        except SlackApiError as exc:
-            log.warning("slack ephemeral failed: %s", exc.response.get("error"))
-
-    @bolt.action("dosay_share")
-    @tracked
-    async def on_share(ack: Any, action: dict[str, Any], respond: Any) -> None:
-        await ack()
-        result = await run_command(dosay, "slack", "", "", "lookup " + str(action.get("value", "")))
-        await respond(response_type="in_channel", replace_original=False, **render.text_message(result.text))
-
+    add_interactivity(bolt, dosay, client, tracked)
     return bolt
 
 
@@ -396,31 +240,6 @@ async def _post(client: AsyncWebClient, channel: str, thread: str | None, messag
         await client.chat_postMessage(channel=channel, thread_ts=thread, **message)
     except SlackApiError as exc:
         log.warning("slack chat.postMessage failed: %s", exc.response.get("error"))
-
-
-def _feedback_view(entry_id: str, channel: str) -> dict[str, Any]:
-    return {
-        "type": "modal",
-        "callback_id": FEEDBACK_VIEW,
-        "private_metadata": json.dumps({"entry": entry_id, "channel": channel}),
-        "title": {"type": "plain_text", "text": "Not a misconception"},
-        "submit": {"type": "plain_text", "text": "Send"},
-        "close": {"type": "plain_text", "text": "Skip"},
-        "blocks": [
-            {
-                "type": "input",
-                "block_id": "feedback",
-                "optional": True,
-                "label": {"type": "plain_text", "text": "What was meant? Stored only if you press Send."},
-                "element": {
-                    "type": "plain_text_input",
-                    "action_id": "text",
-                    "multiline": True,
-                    "max_length": 2000,
-                },
-            }
-        ],
-    }
 
 
 def tip_sender(client: AsyncWebClient) -> Any:

@@ -81,6 +81,12 @@ def make_phrasebook() -> Phrasebook:
             label="Inference",
             structure="per token",
             magnitude="$0.10-$30 per million input tokens",
+            figures={
+                "input_per_million_low": 0.10,
+                "input_per_million_high": 30.0,
+                "output_multiplier_low": 3.0,
+                "output_multiplier_high": 5.0,
+            },
             sources=[SOURCE],
             verified_on=VERIFIED,
         ),

@@ -7,6 +7,7 @@ from pathlib import Path
 import yaml
 
 from bot.adapters import slack as adapter
+from bot.adapters import slack_interactive as interactive
 from tests.bot.slack_harness import message_event
 
 MANIFEST = Path(__file__).resolve().parents[2] / "deploy" / "slack" / "manifest.yaml"
@@ -20,9 +21,9 @@ def test_manifest_declares_exactly_what_the_app_handles() -> None:
     manifest = load()
     events = manifest["settings"]["event_subscriptions"]["bot_events"]
     assert {e.split(".")[0] for e in events} == set(adapter.EVENTS)
-    assert [c["command"] for c in manifest["features"]["slash_commands"]] == [adapter.COMMAND]
+    assert [c["command"] for c in manifest["features"]["slash_commands"]] == [interactive.COMMAND]
     assert [(s["type"], s["callback_id"]) for s in manifest["features"]["shortcuts"]] == [
-        ("message", adapter.SHORTCUT)
+        ("message", interactive.SHORTCUT)
     ]
     assert manifest["settings"]["interactivity"]["is_enabled"] is True
     scopes = set(manifest["oauth_config"]["scopes"]["bot"])

@@ -51,8 +51,10 @@ async def test_user_text_is_never_echoed_unescaped(slack) -> None:
 async def test_tip_and_cost_commands(slack) -> None:
     _status, body = await slack.command("tip")
     assert "RAG keeps your documents" in _blocks_text(body)  # the stale tip is skipped
-    _status, body = await slack.command("cost inference")
+    _status, body = await slack.command("cost inference 10M in 2M out")
     assert "$" in _blocks_text(body)
+    _status, body = await slack.command("cost")
+    assert "try: cost" in _blocks_text(body)  # an incomplete query says what to type
 
 
 async def test_settings_change_the_channel_mode(slack) -> None:
