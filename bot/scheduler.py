@@ -14,6 +14,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from bot.policy import ChannelSettings
+from intents.tips import NoTipError, tip_for_day
 from phrasebook.schema import Phrasebook, Tip
 
 if TYPE_CHECKING:
@@ -26,15 +27,11 @@ TipSender = Callable[[ChannelSettings, Tip], Awaitable[None]]
 
 
 def pick_tip(phrasebook: Phrasebook, day: date, stale: set[str]) -> Tip | None:
-    """The tip of the day, skipping tips about an entry or cost band whose figures are stale."""
-    usable = [
-        tip
-        for tip in phrasebook.tips
-        if not (tip.entry and tip.entry in stale) and not (tip.cost_band and tip.cost_band in stale)
-    ]
-    if not usable:
+    """The tip of the day (the same as ``dosay tip``), skipping tips about stale entries or cost bands."""
+    try:
+        return tip_for_day(phrasebook.tips, day, skip=stale)
+    except NoTipError:
         return None
-    return usable[day.toordinal() % len(usable)]
 
 
 class TipScheduler:
