@@ -278,7 +278,7 @@ async function postMessage(event) {
 function replyCard(reply) {
   const card = el("article", { class: "card reply", "data-entry": reply.entry_id, "aria-label": `dosay: ${reply.title}` });
   card.append(
-    el("h4", {}, "dosay ", el("span", { class: "muted", text: `· ${reply.title}` })),
+    el("h3", {}, "dosay ", el("span", { class: "muted", text: `· ${reply.title}` })),
     el("p", {}, el("b", { text: "Instead of " }), `“${reply.dont_say}”`),
     el("p", { class: "do-say" }, el("b", { text: "Try saying: " }), reply.do_say),
     el("p", { class: "why" }, el("b", { text: "Why it matters: " }), reply.why),
