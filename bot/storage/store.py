@@ -77,8 +77,9 @@ def make_engine(url: str, *, schema: str | None = None) -> Engine:
 
 
 class Store:
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, *, schema: str | None = None) -> None:
         self.engine = engine
+        self.schema = schema
         self._sessions = sessionmaker(engine, expire_on_commit=False)
 
     @classmethod
@@ -89,7 +90,13 @@ class Store:
             from bot.storage.migrate import upgrade
 
             upgrade(engine)
-        return cls(engine)
+        return cls(engine, schema=schema)
+
+    def reopen(self) -> Store:
+        """Another Store on the same database and schema, with its own connection pool (another process)."""
+        return Store.open(
+            self.engine.url.render_as_string(hide_password=False), schema=self.schema, migrate=False
+        )
 
     @property
     def is_sqlite(self) -> bool:

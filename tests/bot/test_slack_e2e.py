@@ -152,11 +152,10 @@ async def test_acknowledged_while_the_web_api_hangs(slack) -> None:
 
 async def test_two_processes_on_one_database_answer_an_event_once(slack, phrasebook, store, clock) -> None:
     from bot.service import Dosay
-    from bot.storage.store import Store
     from tests.bot.conftest import KeywordMatcher
     from tests.bot.slack_harness import slack_settings, start_harness
 
-    twin_store = Store(store.engine)  # a second process: its own Store and executor, the same database
+    twin_store = store.reopen()  # a second process: its own pool and executor, the same database
     twin = Dosay(phrasebook=phrasebook, matcher=KeywordMatcher(), store=twin_store, clock=clock)
     other = await start_harness(twin, slack.api, slack_settings(slack.api.url, "sqlite:///unused.db"))
     try:
@@ -168,7 +167,7 @@ async def test_two_processes_on_one_database_answer_an_event_once(slack, phraseb
         assert len(slack.api.calls_to("chat.postMessage")) == 1
     finally:
         await other.client.close()
-        twin._executor.shutdown(wait=True)
+        twin.close()
 
 
 async def test_chat_text_never_reaches_the_logs(slack, caplog) -> None:
@@ -184,3 +183,11 @@ async def test_chat_text_never_reaches_the_logs(slack, caplog) -> None:
     await slack.settle()
     assert "zebra-secret" not in caplog.text
     assert "xoxb-test-token" not in caplog.text
+
+
+async def test_our_middleware_calls_next(slack) -> None:
+    # the trap: a bolt middleware that does not call next() makes bolt answer 404 to everything
+    from bot.adapters.slack import SLACK_APP
+
+    assert await slack.post_event(message_event("hello", ts="112.1"), event_id="Ev1") == 200
+    assert slack.client.server.app[SLACK_APP].dosay_counts["event_callback"] == 1
