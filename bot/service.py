@@ -15,7 +15,6 @@ Typical adapter flow::
 from __future__ import annotations
 
 import asyncio
-import importlib
 import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -29,6 +28,7 @@ from bot.core_types import Decision, InboundMessage, Platform, Reply
 from bot.policy import ChannelSettings, HistoryFacts
 from bot.replies import build_reply
 from bot.storage.store import CorrectionRecord, Store
+from intents.lookup import LookupResult, search
 from intents.types import Match
 from phrasebook.schema import Phrasebook, Tip
 
@@ -257,9 +257,8 @@ class Dosay:
 
     # --- lookups and tips --------------------------------------------------------------------------
 
-    def lookup(self, query: str) -> Any:
-        """``intents.lookup.search`` over this phrasebook (imported lazily: written by another engineer)."""
-        search = importlib.import_module("intents.lookup").search
+    def lookup(self, query: str) -> LookupResult:
+        """``intents.lookup.search`` over this phrasebook: entries, regime cards and cost rows."""
         return search(self.phrasebook, query)
 
     def stale_ids(self, day: date) -> set[str]:
