@@ -27,7 +27,10 @@ from intents.normalize import Segment, canonical, segments, tokens
 from intents.types import Candidate, Match
 from phrasebook.schema import Entry, Phrasebook
 
-DEFAULT_THRESHOLD = 0.62
+DEFAULT_THRESHOLD = 0.58
+#: A negated clause agreeing with a negated trigger ("isn't expensive" ~ "can't afford it") is a weaker
+#: signal than plain agreement; it must clear the threshold by this much more.
+NEGATED_MARGIN = 0.06
 #: Typo repair: OSA normalised similarity, i.e. one edit or one swap in five letters.
 TYPO_CUTOFF = 0.79
 #: Longest message the matcher reads; the rest of a 100 kB paste is not chat.
@@ -45,7 +48,9 @@ _NEVER_REPAIR = frozenset(
 @dataclass(frozen=True)
 class _CompiledEntry:
     entry: Entry
+    wordings: tuple[str, ...]
     gates: tuple[re.Pattern[str], ...]
+    excludes: re.Pattern[str] | None
     triggers: tuple[str, ...]
     trigger_lengths: tuple[int, ...]
     trigger_negated: tuple[bool, ...]
@@ -56,6 +61,8 @@ def _term_pattern(term: str) -> str:
     words = canonical(term).split()
     if not words:
         raise ValueError(f"empty requires term '{term}'")
+    if len(words) == 1 and len(words[0]) <= 3:
+        return r"\b" + re.escape(words[0]) + r"s?\b"  # short terms are whole words: "we" is not "weights"
     if len(words) == 1:
         return r"\b" + re.escape(words[0])
     return r"\b" + r"\w*\s+(?:\w+\s+)?".join(re.escape(w) for w in words)
@@ -63,13 +70,20 @@ def _term_pattern(term: str) -> str:
 
 def _compile_entry(entry: Entry) -> _CompiledEntry:
     gates = tuple(re.compile("|".join(_term_pattern(term) for term in group)) for group in entry.requires)
-    triggers = tuple(canonical(t) for t in entry.triggers)
+    # The primer's don't-say wording is always a trigger: it is the canonical statement of the claim.
+    wordings = [
+        *entry.triggers,
+        *([entry.dont_say] if canonical(entry.dont_say) not in map(canonical, entry.triggers) else []),
+    ]
+    triggers = tuple(_stemmed(canonical(t)) for t in wordings)
     return _CompiledEntry(
+        wordings=tuple(wordings),
         entry=entry,
         gates=gates,
+        excludes=re.compile("|".join(_term_pattern(t) for t in entry.excludes)) if entry.excludes else None,
         triggers=triggers,
         trigger_lengths=tuple(len(t.split()) for t in triggers),
-        trigger_negated=tuple(guards.is_negated(t) for t in triggers),
+        trigger_negated=tuple(guards.is_negated(canonical(t)) for t in wordings),
         threshold=entry.threshold if entry.threshold is not None else DEFAULT_THRESHOLD,
     )
 
@@ -96,6 +110,14 @@ def _anchor_words(requires: list[list[str]]) -> set[str]:
     return {canonical(term).split()[0] for term in group}
 
 
+_SUFFIX = re.compile(r"(?<=\w{3})(?:ing|ed|es|s)\b")
+
+
+def _stemmed(text: str) -> str:
+    """Crude suffix stripping for scoring only: "learns", "learned", "learning" all score as "learn"."""
+    return _SUFFIX.sub("", text)
+
+
 def _similarity(clause: str, clause_len: int, trigger: str, trigger_len: int) -> float:
     """0..100: how closely a clause says what a trigger says."""
     sort = fuzz.token_sort_ratio(clause, trigger)
@@ -118,8 +140,8 @@ class Matcher:
                 self._anchors[first_word].append(compiled)
         vocabulary: set[str] = set()
         for compiled in self._entries:
-            for trigger in compiled.triggers:
-                vocabulary.update(tokens(trigger))
+            for wording in compiled.wordings:
+                vocabulary.update(tokens(canonical(wording)))
             for group in compiled.entry.requires:
                 for term in group:
                     vocabulary.update(canonical(term).split())
@@ -190,7 +212,9 @@ class Matcher:
                 if compiled.entry.id in seen:
                     continue
                 seen.add(compiled.entry.id)
-                if all(gate.search(clause) for gate in compiled.gates):
+                if all(gate.search(clause) for gate in compiled.gates) and not (
+                    compiled.excludes and compiled.excludes.search(clause)
+                ):
                     passed.append(compiled)
         return passed
 
@@ -241,7 +265,7 @@ class Matcher:
             return []
         if clause.endswith("?") and not parts[-1].endswith("?"):
             parts[-1] += "?"
-        text = clause.rstrip("?")
+        text = _stemmed(clause.rstrip("?"))
         scored: list[Candidate] = []
         for compiled in self._gated(clause):
             negated = self._claim_negated(parts, compiled)
@@ -254,14 +278,14 @@ class Matcher:
                 suppressed = "meta-talk"
             elif segment.quoted and compiled.entry.kind != "scenario":
                 suppressed = "quotation"
-            elif score < compiled.threshold:
+            elif score < compiled.threshold + (NEGATED_MARGIN if negated else 0.0):
                 suppressed = "threshold"
             scored.append(
                 Candidate(
                     entry=compiled.entry.id,
                     score=score,
                     clause=segment.text,
-                    trigger=compiled.entry.triggers[index],
+                    trigger=compiled.wordings[index],
                     suppressed_by=suppressed,
                 )
             )

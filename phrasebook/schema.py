@@ -158,6 +158,9 @@ class Entry(Reviewed):
     #: present, by any one of its terms. A term is a word stem ("learn" covers learns/learned/learning)
     #: or a phrase ("from scratch"). This is the precision anchor; triggers carry the wording.
     requires: list[list[str]] = Field(min_length=1)
+    #: Terms that mean the clause is about something else ("train the new reps", "feel free"): any one
+    #: of them present and the entry cannot fire. Same term syntax as ``requires``.
+    excludes: list[str] = Field(default_factory=list)
     triage: Triage | None = None
     examples: Examples
 

@@ -60,7 +60,7 @@ def mini_phrasebook() -> Phrasebook:
             "inference",
             [
                 ["learn", "improv", "get better", "gets smarter", "adapt"],
-                ["time", "use", "chat", "conversation", "data", "feedback", "interact"],
+                ["time", "use", "user", "chat", "conversation", "data", "feedback", "interact"],
             ],
             [
                 "the ai will learn from your data over time",
