@@ -13,9 +13,11 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/dosay chat
+	$(BIN)/dosay serve
 
 test: $(STAMP)
+	@bash scripts/ensure-postgres
+	@bash scripts/ensure-chromium
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy phrasebook intents bot
