@@ -242,11 +242,23 @@ async def _post(client: AsyncWebClient, channel: str, thread: str | None, messag
         log.warning("slack chat.postMessage failed: %s", exc.response.get("error"))
 
 
+#: Web API errors that retrying today cannot fix: the tip is not posted and not retried until tomorrow.
+PERMANENT_ERRORS = frozenset({"not_in_channel", "channel_not_found", "is_archived", "restricted_action"})
+
+
 def tip_sender(client: AsyncWebClient) -> Any:
     async def send(settings: ChannelSettings, tip: Tip) -> None:
-        await client.chat_postMessage(
-            channel=settings.channel, **render.text_message(f"Tip of the day: {tip.text}")
-        )
+        try:
+            await client.chat_postMessage(
+                channel=settings.channel, **render.text_message(f"Tip of the day: {tip.text}")
+            )
+        except SlackApiError as exc:
+            error = str(exc.response.get("error"))
+            if error not in PERMANENT_ERRORS:
+                raise  # the scheduler releases the claim and tries again later
+            log.warning(
+                "tip for %s skipped today: %s (invite dosay or turn tips off)", settings.channel, error
+            )
 
     return send
 

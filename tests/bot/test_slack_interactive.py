@@ -224,3 +224,29 @@ async def test_tip_job_posts_once_per_channel_per_day(slack) -> None:
     assert await first.run_once() + await second.run_once() + await first.run_once() == 1
     [tip] = await slack.api.wait_for("chat.postMessage")
     assert tip.params["channel"] == "C11" and "RAG keeps" in tip.params["text"]
+
+
+async def test_tip_to_a_channel_dosay_left_is_not_retried_all_day(slack) -> None:
+    from bot.scheduler import TipScheduler
+    from bot.server import TIP_SENDERS
+
+    senders = slack.client.server.app[TIP_SENDERS]
+    await slack.dosay.update_channel_settings("slack", "T1", "C12", tips_enabled=True, tip_time="07:00")
+    slack.api.fail_next("chat.postMessage", status=200, retry_after=None, error="not_in_channel")
+    scheduler = TipScheduler(slack.dosay, senders, slack.dosay.clock)
+    assert await scheduler.run_once() == 1  # handled: logged, claim kept
+    assert await scheduler.run_once() == 0
+    assert len(slack.api.calls_to("chat.postMessage", ok_only=False)) == 1
+
+
+async def test_tip_after_a_server_error_is_retried_later(slack) -> None:
+    from bot.scheduler import TipScheduler
+    from bot.server import TIP_SENDERS
+
+    senders = slack.client.server.app[TIP_SENDERS]
+    await slack.dosay.update_channel_settings("slack", "T1", "C13", tips_enabled=True, tip_time="07:00")
+    slack.api.fail_next("chat.postMessage", status=500, retry_after=None, times=3, error="internal_error")
+    scheduler = TipScheduler(slack.dosay, senders, slack.dosay.clock)
+    assert await scheduler.run_once() == 0  # the client retried, then the claim was released
+    assert await scheduler.run_once() == 1
+    assert len(slack.api.calls_to("chat.postMessage")) == 1
