@@ -191,3 +191,34 @@ async def test_our_middleware_calls_next(slack) -> None:
 
     assert await slack.post_event(message_event("hello", ts="112.1"), event_id="Ev1") == 200
     assert slack.client.server.app[SLACK_APP].dosay_counts["event_callback"] == 1
+
+
+async def test_acknowledged_while_the_matcher_is_slow(phrasebook, store, clock) -> None:
+    import threading
+
+    from bot.service import Dosay
+    from tests.bot.conftest import KeywordMatcher
+    from tests.bot.slack_harness import slack_settings, start_harness
+    from tests.fakes.slack_api import FakeSlackApi
+
+    gate = threading.Event()
+
+    class SlowMatcher(KeywordMatcher):
+        def match(self, text: str):
+            gate.wait(timeout=30)  # stands in for a matcher that takes long on a huge message
+            return super().match(text)
+
+    async with FakeSlackApi() as api:
+        service = Dosay(phrasebook=phrasebook, matcher=SlowMatcher(), store=store, clock=clock)
+        harness = await start_harness(service, api, slack_settings(api.url, "sqlite:///unused.db"))
+        try:
+            events = [message_event("it will learn", ts=f"113.{i}", channel=f"C{i}") for i in range(3)]
+            statuses = [await harness.post_event(e, event_id=f"Ev{i}") for i, e in enumerate(events)]
+            assert statuses == [200, 200, 200] and api.calls_to("chat.postMessage") == []
+            gate.set()
+            assert len(await api.wait_for("chat.postMessage", 3)) == 3
+        finally:
+            gate.set()
+            await harness.settle()
+            await harness.client.close()
+            service._executor.shutdown(wait=True)
