@@ -183,8 +183,9 @@ def build_bolt_app(dosay: Dosay, settings: Settings, *, client: AsyncWebClient |
             return
         if subtype not in _SPOKEN and subtype != "bot_message":
             return  # joins, deletions, topic changes ...
-        if context.bot_user_id and f"<@{context.bot_user_id}>" in event.get("text", ""):
-            return  # the app_mention route answers it
+        mentioned = context.bot_user_id and f"<@{context.bot_user_id}>" in event.get("text", "")
+        if mentioned and event.get("channel_type") != "im":
+            return  # the app_mention route answers it (Slack sends no app_mention in DMs)
         msg = to_inbound(event, team=team_of(body), event_id=body.get("event_id"), now=dosay.clock())
         await deliver(client, dosay, msg, await dosay.on_message(msg))
 
@@ -208,6 +209,8 @@ def build_bolt_app(dosay: Dosay, settings: Settings, *, client: AsyncWebClient |
     @bolt.event("app_mention")
     @tracked
     async def on_mention(event: dict[str, Any], body: dict[str, Any]) -> None:
+        if event.get("bot_id"):
+            return  # another bot mentioning dosay: never answer bots (no bot-to-bot loops)
         text = _MENTION.sub("", event.get("text", "")).strip()
         team, channel = team_of(body), event.get("channel", "")
         thread = event.get("thread_ts") or event.get("ts")
@@ -224,12 +227,7 @@ def build_bolt_app(dosay: Dosay, settings: Settings, *, client: AsyncWebClient |
         if decision.reply is not None:
             await deliver(client, dosay, msg, decision)
         elif decision.reason == "no-match":
-            await _post(
-                client,
-                channel,
-                thread,
-                render.text_message(MENTION_NO_MATCH),
-            )
+            await _post(client, channel, thread, render.text_message(MENTION_NO_MATCH))
 
     add_interactivity(bolt, dosay, client, tracked)
     return bolt

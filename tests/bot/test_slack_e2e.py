@@ -222,3 +222,13 @@ async def test_acknowledged_while_the_matcher_is_slow(phrasebook, store, clock) 
             await harness.settle()
             await harness.client.close()
             service._executor.shutdown(wait=True)
+
+
+async def test_a_mention_in_a_dm_is_answered_and_a_bot_mention_is_not(slack) -> None:
+    dm = message_event(f"<@{BOT_USER}> it will learn", ts="114.1", channel="D1", channel_type="im")
+    await slack.post_event(dm, event_id="Ev1")
+    bot_mention = {**message_event(f"<@{BOT_USER}> help", ts="114.2", bot_id="B9"), "type": "app_mention"}
+    await slack.post_event(bot_mention, event_id="Ev2")
+    await slack.settle()
+    [call] = slack.api.calls_to("chat.postMessage")
+    assert call.params["channel"] == "D1"
