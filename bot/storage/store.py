@@ -219,6 +219,24 @@ class Store:
             if row is not None and row.retracted_at is None:
                 row.retracted_at = now
 
+    def correction_rows(self, since: datetime | None = None) -> list[tuple[str, datetime, datetime | None]]:
+        """(entry_id, created_at, retracted_at) per correction, oldest first (retracted = accepted)."""
+        with self._session() as session:
+            query = select(m.Correction.entry_id, m.Correction.created_at, m.Correction.retracted_at)
+            if since is not None:
+                query = query.where(m.Correction.created_at >= since)
+            return [(e, c, r) for e, c, r in session.execute(query.order_by(m.Correction.created_at))]
+
+    def feedback_counts(self) -> dict[tuple[str, str], int]:
+        """(entry_id, kind) → number of feedback rows."""
+        with self._session() as session:
+            rows = session.execute(
+                select(m.Feedback.entry_id, m.Feedback.kind, func.count()).group_by(
+                    m.Feedback.entry_id, m.Feedback.kind
+                )
+            )
+            return {(e, k): int(n) for e, k, n in rows}
+
     def count_corrections(self, *, retracted: bool | None = None) -> int:
         with self._session() as session:
             query = select(func.count()).select_from(m.Correction)

@@ -37,3 +37,20 @@ def test_purge_removes_old_rows(store) -> None:
     store.claim_delivery(["new"], new)
     assert store.purge(datetime(2026, 3, 1, tzinfo=UTC)) == 1
     assert store.claim_delivery(["old"], new) and not store.claim_delivery(["new"], new)
+
+
+def test_stats_readers(store) -> None:
+    from bot.storage.store import CorrectionRecord
+
+    t1, t2 = datetime(2026, 6, 1, tzinfo=UTC), datetime(2026, 6, 8, tzinfo=UTC)
+    for ts, when in (("1", t1), ("2", t2)):
+        store.record_correction(
+            CorrectionRecord("slack", "T1", "C1", ts, ts, "U1", "inference-is-free", "reply", when)
+        )
+    first = store.corrections_for_message("slack", "T1", "C1", "1")[0]
+    store.mark_retracted(first.id, t2)
+    assert store.correction_rows() == [("inference-is-free", t1, t2), ("inference-is-free", t2, None)]
+    assert store.correction_rows(since=t2) == [("inference-is-free", t2, None)]
+    store.add_feedback("slack", "T1", "C1", "U1", "inference-is-free", "helpful", None, t1)
+    store.add_feedback("slack", "T1", "C1", "U2", "inference-is-free", "helpful", None, t1)
+    assert store.feedback_counts() == {("inference-is-free", "helpful"): 2}
