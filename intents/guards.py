@@ -22,19 +22,25 @@ _RHETORICAL = re.compile(
 )
 
 # Meta-talk: the message is *about* the wording, or corrects it, rather than stating it.
-_META = re.compile(
+# Meta-talk: the message is *about* the wording, or corrects it, rather than stating it.
+# Strong cues speak for the whole message ("don't say", "myth", "row 5 of the table").
+_STRONG_META = re.compile(
     r"\b(?:do not|never|avoid|stop|quit) (?:say|saying|tell|telling|claim|claiming|use|write|promise|imply)\b"
     r"|\binstead of (?:saying|telling|claiming)\b|\brather than (?:saying|telling|claim)"
     r"|\bdon't say\b|\bdont say\b|\bdo say\b|\bdon t say\b|\bdo not-say\b|\bdon't-say\b|\bdont-say\b"
-    r"|\bmisconceptions?\b|\bmyths?\b|\bmisunderstanding\b|\bfalse(?:ly)?\b|\buntrue\b|\bincorrect(?:ly)?\b"
-    r"|\bwrong\b|\bnot true\b|\bnot the case\b|\bnot how\b|\bcommon mistake\b|\bnot accurate\b|\binaccurate\b"
+    r"|\bmisconceptions?\b|\bmyths?\b|\bmisunderstanding\b|\bcommon mistake\b"
     r"|\bmistakenly\b|\berroneous(?:ly)?\b|\bcorrect(?:ing|ed)? (?:them|him|her|that|this|people|the)\b"
     r"|\brow \d+\b|(?<!off )(?<!on )(?<!at )\bthe table\b|\bphrasebook\b|\bdosay\b|\bcheat ?sheet\b"
-    r"|\bthe list\b|\bdon'?t-say list\b"
+    r"|\bthe list\b|\bdon'?t-say list\b|\bthe primer\b"
     r"|\bpeople (?:often |always |usually )?(?:think|assume|believe|say)\b"
-    r"|\b(?:assume|assuming|think|thinks|thinking|believe|believes) that\b.*\b(?:but|actually|in fact)\b"
     r"|\bexample of (?:a|the)\b|\bred flag\b|\bwhen (?:a |the )?(?:buyer|client|customer|someone) says\b"
     r"|\bif (?:a |the )?(?:buyer|client|customer|someone|they) (?:says|asks)\b|\breframe\b|\bpushback\b"
+)
+# Weak cues only speak for their own sentence ("... is wrong" / "let me know if that's wrong").
+_WEAK_META = re.compile(
+    r"\bfalse(?:ly)?\b|\buntrue\b|\bincorrect(?:ly)?\b|\bwrong\b|\bnot true\b|\bnot the case\b|\bnot how\b"
+    r"|\bnot accurate\b|\binaccurate\b"
+    r"|\b(?:assume|assuming|think|thinks|thinking|believe|believes) that\b.*\b(?:but|actually|in fact)\b"
 )
 
 
@@ -56,4 +62,14 @@ def negation_parity(clause: str) -> bool:
 
 def is_meta_talk(message: str) -> bool:
     """True when the message talks about the misconception's wording (a quote, a correction, a list)."""
-    return bool(_META.search(message))
+    return bool(_STRONG_META.search(message) or _WEAK_META.search(message))
+
+
+def is_strong_meta_talk(message: str) -> bool:
+    """Cues that mark the whole message as talk *about* the wording."""
+    return bool(_STRONG_META.search(message))
+
+
+def is_weak_meta_talk(sentence: str) -> bool:
+    """Cues that mark only their own sentence as a correction ("... -> wrong")."""
+    return bool(_WEAK_META.search(sentence))

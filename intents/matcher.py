@@ -25,6 +25,7 @@ from rapidfuzz.distance import OSA
 from intents import guards
 from intents.normalize import Segment, canonical, segments, tokens
 from intents.types import Candidate, Match
+from intents.words import is_english_word
 from phrasebook.schema import Entry, Phrasebook
 
 DEFAULT_THRESHOLD = 0.58
@@ -180,9 +181,10 @@ class Matcher:
         if not text or not text.strip():
             return []
         text = text[:MAX_CHARS]
-        meta = guards.is_meta_talk(canonical(text))
+        strong_meta = guards.is_strong_meta_talk(canonical(text))
         found: list[Candidate] = []
         for segment in segments(text, max_chars=MAX_CHARS):
+            meta = strong_meta or guards.is_weak_meta_talk(canonical(segment.sentence))
             found.extend(self._score_segment(segment, meta))
         found.sort(key=lambda c: (c.suppressed_by is not None, -c.score, c.entry))
         return found
@@ -196,6 +198,8 @@ class Matcher:
             token, self._repair_words, scorer=OSA.normalized_similarity, score_cutoff=TYPO_CUTOFF
         )
         if hit is None or hit[0][0] != token[0] or abs(len(hit[0]) - len(token)) > 2:
+            return token
+        if is_english_word(token):  # a real word is not a typo: "lunch" stays "lunch"
             return token
         return str(hit[0])
 

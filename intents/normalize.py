@@ -30,6 +30,7 @@ _BARE_URL = re.compile(r"https?://\S+")
 _EMPHASIS = re.compile(r"(?<!\w)[*_~]+|[*_~]+(?!\w)")
 
 _QUOTED_SPAN = re.compile(r"\"[^\"\n]{3,}\"|“[^”\n]{3,}”|‘[^’\n]{3,}’|(?<![\w])'[^'\n]{3,}'(?![\w])")
+_SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+(?=[^\s\"'“”‘’])")
 _CLAUSE_SPLIT = re.compile(
     r"(?<=[.!?;])\s+|[;\n]|\s+[-–—]+>?\s+|->|\s*:\s+"
     r"|,\s*(?:but|however|though|although|whereas|yet)\b\s*|\s+\b(?:but|although|whereas)\b\s+",
@@ -47,6 +48,7 @@ class Segment:
 
     text: str
     quoted: bool
+    sentence: str = ""  # the sentence the clause belongs to (scope of weak meta-talk cues)
 
 
 def strip_markup(text: str) -> str:
@@ -86,69 +88,89 @@ def segments(text: str, *, max_chars: int = 20_000) -> list[Segment]:
         line = line.lstrip("> ").strip()
         if not line or looks_like_code(line):
             continue
-        # Quoted spans inside the line are their own segments.
-        cursor = 0
-        for span in _QUOTED_SPAN.finditer(line):
-            _add_clauses(found, line[cursor : span.start()], quoted_line)
-            _add_clauses(found, span.group(0)[1:-1], True)
-            cursor = span.end()
-        _add_clauses(found, line[cursor:], quoted_line)
+        for sentence in _SENTENCE_SPLIT.split(line):
+            # Quoted spans inside the sentence are their own segments.
+            cursor = 0
+            for span in _QUOTED_SPAN.finditer(sentence):
+                _add_clauses(found, sentence[cursor : span.start()], quoted_line, sentence)
+                _add_clauses(found, span.group(0)[1:-1], True, sentence)
+                cursor = span.end()
+            _add_clauses(found, sentence[cursor:], quoted_line, sentence)
     return found
 
 
-def _add_clauses(found: list[Segment], text: str, quoted: bool) -> None:
+def _add_clauses(found: list[Segment], text: str, quoted: bool, sentence: str) -> None:
     for clause in _CLAUSE_SPLIT.split(text):
         clause = clause.strip(" ,.;:!-\t\"'“”‘’()[]")
         if len(clause) >= 3 and any(ch.isalpha() for ch in clause):
-            found.append(Segment(clause, quoted))
+            found.append(Segment(clause, quoted, sentence))
     if text.rstrip().endswith("?") and found and not found[-1].text.endswith("?"):
-        found[-1] = Segment(found[-1].text + "?", found[-1].quoted)
+        found[-1] = Segment(found[-1].text + "?", found[-1].quoted, sentence)
 
 
 # --- canonical spelling -------------------------------------------------------------------------
 
-_REWRITES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(pattern), replacement)
-    for pattern, replacement in (
-        (r"[’‘`´]", "'"),
-        (r"[“”]", '"'),
-        (r"\bfine[\s_-]*tun", "fine-tun"),
-        (r"\bpre[\s_-]*train", "pre-train"),
-        (r"\bre[\s_-]*train", "retrain"),
-        (r"\bwon'?t\b", "will not"),
-        (r"\bcan'?t\b", "can not"),
-        (r"\bcannot\b", "can not"),
-        (r"\bshan'?t\b", "shall not"),
-        (r"\bain'?t\b", "is not"),
-        (r"\b(do|does|did|is|are|was|were|has|have|had|would|could|should|must|need)n'?t\b", r"\1 not"),
-        (r"\b(it|that|there|what|who|he|she)'s\b", r"\1 is"),
-        (r"'ll\b", " will"),
-        (r"'re\b", " are"),
-        (r"'ve\b", " have"),
-        (r"'d\b", " would"),
-        (r"\bi'm\b", "i am"),
-        (r"\b(you|they|we|it|i)d\b(?= (?:need|have|want|like|be|get|never|not))", r"\1 would"),
-        (r"\b(you|they|it)ll\b", r"\1 will"),
-        (r"\b(we|you|they)ve\b", r"\1 have"),
-        (r"\b(that|what)s\b", r"\1 is"),
-        (r"\bgonna\b", "going to"),
-        (r"\bwanna\b", "want to"),
-        (r"\bgotta\b", "have to"),
-        (r"\bai\b", "ai"),
-        (r"\bllms?\b", "model"),
-        (r"[^\w\s$%?'\-]", " "),
-        (r"(?<!\w)-+|-+(?!\w)", " "),
-        (r"\s+", " "),
-    )
+_QUOTE_MARKS = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "“": '"', "”": '"'})
+_AUX_NOT = "do|does|did|is|are|was|were|has|have|had|would|could|should|must|need"
+_WORD_REWRITES: dict[str, str] = {
+    "won't": "will not",
+    "wont": "will not",
+    "can't": "can not",
+    "cant": "can not",
+    "cannot": "can not",
+    "shan't": "shall not",
+    "ain't": "is not",
+    "aint": "is not",
+    "i'm": "i am",
+    "im": "i am",
+    "gonna": "going to",
+    "wanna": "want to",
+    "gotta": "have to",
+    "llm": "model",
+    "llms": "model",
+    "youd": "you would",
+    "theyd": "they would",
+    "itll": "it will",
+    "youll": "you will",
+    "theyll": "they will",
+    "weve": "we have",
+    "youve": "you have",
+    "theyve": "they have",
+    "thats": "that is",
+    "whats": "what is",
+}
+for _aux in _AUX_NOT.split("|"):
+    _WORD_REWRITES[f"{_aux}n't"] = _WORD_REWRITES[f"{_aux}nt"] = f"{_aux} not"
+for _subject in ("it", "that", "there", "what", "who", "he", "she"):
+    _WORD_REWRITES[f"{_subject}'s"] = f"{_subject} is"
+_WORDS = re.compile(
+    r"\b(?:" + "|".join(sorted(map(re.escape, _WORD_REWRITES), key=len, reverse=True)) + r")\b"
 )
+_STEMS = re.compile(r"\b(fine|pre|re)[\s_-]*(tun|train)")
+_SUFFIXES = re.compile(r"'(ll|re|ve|d)\b")
+_SUFFIX_WORDS = {"ll": " will", "re": " are", "ve": " have", "d": " would"}
+_PUNCTUATION = re.compile(r"[^\w\s$%?'-]|(?<!\w)-+|-+(?!\w)")
+
+
+def _stem(found: re.Match[str]) -> str:
+    prefix, rest = found.group(1), found.group(2)
+    if prefix == "fine" and rest == "tun":
+        return "fine-tun"
+    if prefix == "pre" and rest == "train":
+        return "pre-train"
+    if prefix == "re" and rest == "train":
+        return "retrain"
+    return found.group(0)
 
 
 def canonical(text: str) -> str:
     """Lowercase, unify spellings and contractions, drop punctuation (keeps ``$``, ``%`` and ``?``)."""
-    text = text.lower()
-    for pattern, replacement in _REWRITES:
-        text = pattern.sub(replacement, text)
-    return text.strip()
+    text = text.lower().translate(_QUOTE_MARKS)
+    text = _STEMS.sub(_stem, text)
+    text = _WORDS.sub(lambda m: _WORD_REWRITES[m.group(0)], text)
+    text = _SUFFIXES.sub(lambda m: _SUFFIX_WORDS[m.group(1)], text)
+    text = _PUNCTUATION.sub(" ", text)
+    return " ".join(text.split())
 
 
 def tokens(text: str) -> list[str]:

@@ -1,0 +1,38 @@
+"""Detection quality on labelled sets the phrasebook was not written from.
+
+challenge.jsonl and challenge-hard.jsonl were written independently of the triggers (paraphrases,
+typos, questions, long messages, negations, quotes, code, benign chat sharing the words). They are
+regression guards for the matcher and the phrasebook together: precision first, then recall.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from intents.evaluate import evaluate, parse_lines
+from intents.matcher import Matcher
+from phrasebook.loader import load_phrasebook
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+MATCHER = Matcher(load_phrasebook())
+
+
+@pytest.mark.parametrize(
+    ("name", "min_precision", "min_recall"),
+    [("challenge.jsonl", 0.97, 0.95), ("challenge-hard.jsonl", 0.93, 0.9)],
+)
+def test_quality_bar(name: str, min_precision: float, min_recall: float) -> None:
+    path = DATA / name
+    report = evaluate(parse_lines(path.read_text().splitlines(), source=name), MATCHER.match)
+    errors = [f"{e.id}: {e.text!r} → {e.predicted}" for e in report.errors]
+    assert report.precision >= min_precision, errors
+    assert report.recall >= min_recall, errors
+
+
+def test_benign_chat_is_silent() -> None:
+    """Every 'none' line of the hard set must stay silent except at most one known debatable case."""
+    lines = parse_lines((DATA / "challenge-hard.jsonl").read_text().splitlines())
+    loud = [line.text for line in lines if line.labels == ["none"] and MATCHER.match(line.text)]
+    assert len(loud) <= 1, loud
