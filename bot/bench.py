@@ -46,18 +46,30 @@ class Timing:
     p99_us: float
 
 
-def corpus(phrasebook: Phrasebook, size: int, seed: int = 7) -> list[str]:
+def corpus(
+    phrasebook: Phrasebook, size: int, seed: int = 7, *, misconception_share: float | None = None
+) -> list[str]:
+    """Deterministic messages; 15% are long (3-8 sentences).
+
+    ``misconception_share=None``: every phrasebook example and the noise lines, equally likely (the
+    adversarial case: nearly every message is close to a misconception). A share such as 0.1: that
+    fraction of must-match examples, the rest benign chat (noise and must-not-match examples).
+    """
     rng = random.Random(seed)
-    base: list[str] = list(_NOISE)
-    for entry in phrasebook.entries.values():
-        base.extend(entry.examples.must_match)
-        base.extend(entry.examples.must_not_match)
+    positives = [t for e in phrasebook.entries.values() for t in e.examples.must_match]
+    benign = [*_NOISE, *(t for e in phrasebook.entries.values() for t in e.examples.must_not_match)]
+
+    def one() -> str:
+        if misconception_share is None:
+            return rng.choice(positives + benign)
+        return rng.choice(positives) if rng.random() < misconception_share else rng.choice(benign)
+
     lines = []
     for _ in range(size):
         if rng.random() < 0.15:
-            lines.append(" ".join(rng.choice(base) + "." for _ in range(rng.randint(3, 8))))
+            lines.append(" ".join(one() + "." for _ in range(rng.randint(3, 8))))
         else:
-            lines.append(rng.choice(base))
+            lines.append(one())
     return lines
 
 
@@ -97,7 +109,7 @@ def scaled(phrasebook: Phrasebook, factor: int) -> Phrasebook:
 
 
 def _time(label: str, triggers: int, fn: Callable[[str], object], lines: list[str]) -> Timing:
-    for line in lines[:200]:  # warm caches the way a running bot has them warm
+    for line in lines[:100]:  # warm caches the way a running bot has them warm
         fn(line)
     samples: list[int] = []
     started = time.perf_counter()
@@ -146,20 +158,27 @@ def interpreter_ms(runs: int = 5) -> float:
 def run_bench(*, messages_per_run: int = 5000, scales: tuple[int, ...] = (1, 10, 100)) -> str:
     bundled = load_phrasebook()
     lines = corpus(bundled, messages_per_run)
+    chat = corpus(bundled, messages_per_run, misconception_share=0.1)
     rows: list[Timing] = []
     for factor in scales:
         book = scaled(bundled, factor)
         n_triggers = sum(len(e.triggers) for e in book.entries.values())
-        rows.append(_time(f"dosay ×{factor}", n_triggers, Matcher(book).match, lines))
-        rows.append(_time(f"naive ×{factor}", n_triggers, naive_baseline(book), lines))
+        matcher = Matcher(book)
+        rows.append(_time(f"dosay ×{factor}", n_triggers, matcher.match, lines))
+        rows.append(_time(f"dosay ×{factor} chat", n_triggers, matcher.match, chat))
+        # The naive baseline is linear in triggers; a smaller sample keeps ×100 to seconds, not minutes.
+        naive_lines = lines[: max(300, len(lines) // factor)]
+        rows.append(_time(f"naive ×{factor}", n_triggers, naive_baseline(book), naive_lines))
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     out = [
-        f"corpus: {len(lines)} messages (phrasebook examples, chat noise, 15% long messages), one core",
+        f"corpus: {len(lines)} messages, 15% long (3-8 sentences); one core",
+        "  rows 'dosay ×N' and 'naive ×N': adversarial mix, every phrasebook example equally likely",
+        "  rows 'dosay ×N chat': realistic mix, 10% misconceptions and 90% benign chat",
         "",
-        f"{'matcher':<14} {'triggers':>8} {'msgs/s':>10} {'p50 µs':>9} {'p99 µs':>9}",
+        f"{'matcher':<18} {'triggers':>8} {'msgs/s':>10} {'p50 µs':>9} {'p99 µs':>9}",
     ]
     out += [
-        f"{r.label:<14} {r.triggers:>8} {r.per_second:>10.0f} {r.p50_us:>9.1f} {r.p99_us:>9.1f}" for r in rows
+        f"{r.label:<18} {r.triggers:>8} {r.per_second:>10.0f} {r.p50_us:>9.1f} {r.p99_us:>9.1f}" for r in rows
     ]
     out += [
         "",

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -50,27 +51,76 @@ _NEVER_REPAIR = frozenset(
 class _CompiledEntry:
     entry: Entry
     wordings: tuple[str, ...]
-    gates: tuple[re.Pattern[str], ...]
-    excludes: re.Pattern[str] | None
+    gates: tuple[_Gate, ...]
+    excludes: _Gate | None
     triggers: tuple[str, ...]
     trigger_lengths: tuple[int, ...]
     trigger_negated: tuple[bool, ...]
     threshold: float
 
 
-def _term_pattern(term: str) -> str:
-    words = canonical(term).split()
-    if not words:
-        raise ValueError(f"empty requires term '{term}'")
-    if len(words) == 1 and len(words[0]) <= 3:
-        return r"\b" + re.escape(words[0]) + r"s?\b"  # short terms are whole words: "we" is not "weights"
-    if len(words) == 1:
-        return r"\b" + re.escape(words[0])
-    return r"\b" + r"\w*\s+(?:\w+\s+)?".join(re.escape(w) for w in words)
+@dataclass(frozen=True)
+class _ClauseView:
+    """The word sets a gate checks: every prefix of every word (and hyphen piece), and whole words."""
+
+    text: str
+    prefixes: frozenset[str]
+    words: frozenset[str]
+
+    @classmethod
+    def of(cls, text: str) -> _ClauseView:
+        prefixes: set[str] = set()
+        words: set[str] = set()
+        for word in text.split():
+            word = word.strip("?")
+            for piece in [word, *word.split("-")[1:]] if "-" in word else [word]:
+                prefixes.update(piece[:end] for end in range(1, len(piece) + 1))
+                words.add(piece)
+                if piece.endswith("s"):
+                    words.add(piece[:-1])
+        return cls(text, frozenset(prefixes), frozenset(words))
+
+
+@dataclass(frozen=True)
+class _Gate:
+    """One requires group (or the excludes list): present when any of its terms is in the clause.
+
+    A one-word term is a stem matched at the start of a word ("learn" → learns, learning); a term of
+    three letters or fewer is a whole word ("we" is not "weights", "api" also matches "apis"); a
+    phrase allows one extra word between its words ("train the model on" ~ "train it on").
+    """
+
+    stems: frozenset[str]
+    words: frozenset[str]
+    phrases: re.Pattern[str] | None
+
+    @classmethod
+    def of(cls, terms: list[str]) -> _Gate:
+        stems: set[str] = set()
+        words: set[str] = set()
+        phrases: list[str] = []
+        for term in terms:
+            parts = canonical(term).split()
+            if not parts:
+                raise ValueError(f"empty term '{term}'")
+            if len(parts) > 1:
+                phrases.append(r"\b" + r"\w*\s+(?:\w+\s+)?".join(re.escape(w) for w in parts))
+            elif len(parts[0]) <= 3:
+                words.add(parts[0])
+            else:
+                stems.add(parts[0])
+        return cls(frozenset(stems), frozenset(words), re.compile("|".join(phrases)) if phrases else None)
+
+    def present(self, view: _ClauseView) -> bool:
+        return (
+            not self.stems.isdisjoint(view.prefixes)
+            or not self.words.isdisjoint(view.words)
+            or (self.phrases is not None and self.phrases.search(view.text) is not None)
+        )
 
 
 def _compile_entry(entry: Entry) -> _CompiledEntry:
-    gates = tuple(re.compile("|".join(_term_pattern(term) for term in group)) for group in entry.requires)
+    gates = tuple(_Gate.of(group) for group in entry.requires)
     # The primer's don't-say wording is always a trigger: it is the canonical statement of the claim.
     wordings = [
         *entry.triggers,
@@ -81,23 +131,12 @@ def _compile_entry(entry: Entry) -> _CompiledEntry:
         wordings=tuple(wordings),
         entry=entry,
         gates=gates,
-        excludes=re.compile("|".join(_term_pattern(t) for t in entry.excludes)) if entry.excludes else None,
+        excludes=_Gate.of(entry.excludes) if entry.excludes else None,
         triggers=triggers,
         trigger_lengths=tuple(len(t.split()) for t in triggers),
         trigger_negated=tuple(guards.is_negated(canonical(t)) for t in wordings),
         threshold=entry.threshold if entry.threshold is not None else DEFAULT_THRESHOLD,
     )
-
-
-def _prefixes(clause: str) -> set[str]:
-    """Every prefix of every word: a requires stem is present when it is in this set."""
-    found: set[str] = set()
-    for word in clause.split():
-        word = word.strip("?")
-        pieces = [word, *word.split("-")[1:]] if "-" in word else [word]
-        for piece in pieces:
-            found.update(piece[:end] for end in range(1, len(piece) + 1))
-    return found
 
 
 def _anchor_words(requires: list[list[str]]) -> set[str]:
@@ -117,15 +156,6 @@ _SUFFIX = re.compile(r"(?<=\w{3})(?:ing|ed|es|s)\b")
 def _stemmed(text: str) -> str:
     """Crude suffix stripping for scoring only: "learns", "learned", "learning" all score as "learn"."""
     return _SUFFIX.sub("", text)
-
-
-def _similarity(clause: str, clause_len: int, trigger: str, trigger_len: int) -> float:
-    """0..100: how closely a clause says what a trigger says."""
-    sort = fuzz.token_sort_ratio(clause, trigger)
-    tset = fuzz.token_set_ratio(clause, trigger)
-    # token_set is generous when one side is a subset; temper it by the length difference.
-    spread = abs(clause_len - trigger_len) / max(clause_len, trigger_len, 1)
-    return float(max(sort, tset * (1.0 - 0.35 * spread)))
 
 
 class Matcher:
@@ -181,11 +211,20 @@ class Matcher:
         if not text or not text.strip():
             return []
         text = text[:MAX_CHARS]
-        strong_meta = guards.is_strong_meta_talk(canonical(text))
         found: list[Candidate] = []
-        for segment in segments(text, max_chars=MAX_CHARS):
-            meta = strong_meta or guards.is_weak_meta_talk(canonical(segment.sentence))
-            found.extend(self._score_segment(segment, meta))
+        clauses = segments(text, max_chars=MAX_CHARS)
+        memo: dict[str, bool] = {}
+
+        def meta_talk(sentence: str) -> bool:
+            # Evaluated only when a clause has a candidate: most chat never pays for these regexes.
+            if "*" not in memo:
+                memo["*"] = any(guards.is_strong_meta_talk(canonical(s.sentence)) for s in clauses)
+            if sentence not in memo:
+                memo[sentence] = memo["*"] or guards.is_weak_meta_talk(canonical(sentence))
+            return memo[sentence]
+
+        for segment in clauses:
+            found.extend(self._score_segment(segment, meta_talk))
         found.sort(key=lambda c: (c.suppressed_by is not None, -c.score, c.entry))
         return found
 
@@ -207,17 +246,16 @@ class Matcher:
         words = canonical(clause).split()
         return " ".join(self._repair(w) if w.isalpha() else w for w in words)
 
-    def _gated(self, clause: str) -> list[_CompiledEntry]:
-        prefixes = _prefixes(clause)
+    def _gated(self, view: _ClauseView) -> list[_CompiledEntry]:
         seen: set[str] = set()
         passed: list[_CompiledEntry] = []
-        for prefix in prefixes & self._anchors.keys():
+        for prefix in view.prefixes & self._anchors.keys():
             for compiled in self._anchors[prefix]:
                 if compiled.entry.id in seen:
                     continue
                 seen.add(compiled.entry.id)
-                if all(gate.search(clause) for gate in compiled.gates) and not (
-                    compiled.excludes and compiled.excludes.search(clause)
+                if all(gate.present(view) for gate in compiled.gates) and not (
+                    compiled.excludes and compiled.excludes.present(view)
                 ):
                     passed.append(compiled)
         return passed
@@ -226,35 +264,42 @@ class Matcher:
     def _claim_negated(parts: list[str], compiled: _CompiledEntry) -> bool:
         """Negation counts in the comma-separated part(s) that carry most of the entry's concepts,
         so "no worries, it learns from every chat" is not read as a denial."""
-        coverage = [sum(1 for gate in compiled.gates if gate.search(part)) for part in parts]
+        views = [_ClauseView.of(part) for part in parts]
+        coverage = [sum(1 for gate in compiled.gates if gate.present(view)) for view in views]
         best = max(coverage)
         return any(
             guards.is_negated(part) for part, hits in zip(parts, coverage, strict=True) if hits == best
         )
 
     def _best_trigger(self, text: str, compiled: _CompiledEntry, negated: bool) -> tuple[float, int, bool]:
-        """(score 0..100, trigger index, parity ok), preferring triggers that agree on negation."""
+        """(score 0..100, trigger index, parity ok), preferring triggers that agree on negation.
+
+        Both rapidfuzz passes run in C with the threshold as cutoff. The score is
+        max(sort, set × length factor), so whenever it can reach the cutoff it is exactly that
+        maximum over the values these two passes return; nothing is scored twice.
+        """
         cutoff = compiled.threshold * 100 - 1e-6
-        shortlist = {
-            i
-            for _, _, i in process.extract(
+        by_set = {
+            i: score
+            for _, score, i in process.extract(
                 text, compiled.triggers, scorer=fuzz.token_set_ratio, score_cutoff=cutoff, limit=None
             )
         }
-        shortlist |= {
-            i
-            for _, _, i in process.extract(
+        by_sort = {
+            i: score
+            for _, score, i in process.extract(
                 text, compiled.triggers, scorer=fuzz.token_sort_ratio, score_cutoff=cutoff, limit=None
             )
         }
-        if not shortlist:
+        if not by_set and not by_sort:
             _, score, index = process.extractOne(text, compiled.triggers, scorer=fuzz.token_set_ratio)
             return float(score), int(index), compiled.trigger_negated[index] == negated
         length = len(text.split())
-        scored = [
-            (_similarity(text, length, compiled.triggers[i], compiled.trigger_lengths[i]), i)
-            for i in shortlist
-        ]
+        scored = []
+        for i in by_set.keys() | by_sort.keys():
+            trigger_length = compiled.trigger_lengths[i]
+            spread = abs(length - trigger_length) / max(length, trigger_length, 1)
+            scored.append((max(by_sort.get(i, 0.0), by_set.get(i, 0.0) * (1.0 - 0.35 * spread)), i))
         agreeing = [pair for pair in scored if compiled.trigger_negated[pair[1]] == negated]
         if agreeing:
             score, index = max(agreeing)
@@ -262,7 +307,7 @@ class Matcher:
         score, index = max(scored)
         return score, index, False
 
-    def _score_segment(self, segment: Segment, meta: bool) -> list[Candidate]:
+    def _score_segment(self, segment: Segment, meta_talk: Callable[[str], bool]) -> list[Candidate]:
         parts = [p for p in (self._canonical_clause(part) for part in segment.text.split(",")) if p]
         clause = " ".join(parts)
         if len(clause) < 3:
@@ -271,14 +316,19 @@ class Matcher:
             parts[-1] += "?"
         text = _stemmed(clause.rstrip("?"))
         scored: list[Candidate] = []
-        for compiled in self._gated(clause):
-            negated = self._claim_negated(parts, compiled)
+        single_part_negated = guards.is_negated(parts[0]) if len(parts) == 1 else None
+        for compiled in self._gated(_ClauseView.of(clause)):
+            negated = (
+                single_part_negated
+                if single_part_negated is not None
+                else self._claim_negated(parts, compiled)
+            )
             raw_score, index, parity_ok = self._best_trigger(text, compiled, negated)
             score = raw_score / 100.0
             suppressed: str | None = None
             if not parity_ok:
                 suppressed = "negation"
-            elif meta:
+            elif meta_talk(segment.sentence):
                 suppressed = "meta-talk"
             elif segment.quoted and compiled.entry.kind != "scenario":
                 suppressed = "quotation"
