@@ -131,6 +131,10 @@ def build_app(
     app.router.add_get("/healthz", healthz)
     for register in [*(adapter_registrars() if adapters is None else adapters), *extra]:
         register(app, dosay, settings)
+    from bot import health, metrics
+
+    metrics.register(app, dosay, settings)  # after the adapters: it hooks the Slack client
+    health.register(app, dosay, settings)
 
     async def retention(_app: web.Application) -> AsyncIterator[None]:
         async def loop() -> None:
@@ -228,8 +232,9 @@ async def serve(
 
 def run_server(settings: Settings) -> None:
     """Blocking entry point for ``dosay serve``."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    logging.getLogger("alembic").setLevel(logging.WARNING)
+    from bot.logs import configure_logging
+
+    configure_logging(settings.log_format)
     try:
         asyncio.run(serve(settings))
     except StartupError as exc:

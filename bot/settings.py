@@ -53,6 +53,7 @@ class Settings(BaseSettings):
     tip_time: str = Field(default="09:00", validation_alias=_alias("DOSAY_TIP_TIME"))
     timezone: str = Field(default="UTC", validation_alias=_alias("DOSAY_TIMEZONE"))
     retention_days: int = Field(default=90, ge=1, validation_alias=_alias("DOSAY_RETENTION_DAYS"))
+    log_format: Literal["json", "text"] = Field(default="text", validation_alias=_alias("DOSAY_LOG_FORMAT"))
 
     @field_validator(
         "slack_bot_token", "slack_signing_secret", "slack_app_token", "microsoft_app_password", mode="before"
@@ -161,6 +162,7 @@ _VARIABLES = {
     "tip_time": "DOSAY_TIP_TIME",
     "timezone": "DOSAY_TIMEZONE",
     "retention_days": "DOSAY_RETENTION_DAYS",
+    "log_format": "DOSAY_LOG_FORMAT",
 }
 
 

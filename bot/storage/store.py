@@ -50,7 +50,8 @@ class StoredCorrection:
 
 def make_engine(url: str, *, schema: str | None = None) -> Engine:
     """An engine for ``url``; ``schema`` (PostgreSQL only) isolates e.g. one test run."""
-    kwargs: dict[str, Any] = {"pool_pre_ping": True}
+    # hide_parameters: a database error never quotes row values (feedback text) into logs
+    kwargs: dict[str, Any] = {"pool_pre_ping": True, "hide_parameters": True}
     if url.startswith("sqlite"):
         kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
     else:
