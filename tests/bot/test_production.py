@@ -1,0 +1,190 @@
+"""Production behaviour: /metrics, the database health gate, faults, and logs without secrets or chat text."""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
+
+from bot.health import HEALTH
+from bot.logs import configure_logging
+from bot.metrics import METRICS
+from bot.service import Dosay
+from bot.storage.store import Store
+from tests.bot.conftest import KeywordMatcher
+from tests.bot.slack_harness import SlackHarness, message_event, slack_settings, start_harness
+from tests.fakes.slack_api import FakeSlackApi
+
+
+def sample(harness: SlackHarness, name: str, **labels: str) -> float:
+    value = harness.client.server.app[METRICS].registry.get_sample_value(name, labels)
+    return 0.0 if value is None else value
+
+
+async def test_metrics_count_events_corrections_suppressions_and_acks(slack) -> None:
+    await slack.post_event(message_event("it will learn", ts="1.1"), event_id="Ev1")
+    await slack.post_event(message_event("it will learn", ts="1.1"), event_id="Ev1", retry=1)
+    await slack.post_event(message_event("lunch at noon?", ts="1.2"), event_id="Ev2")
+    await slack.settle()
+    assert sample(slack, "dosay_events_received_total", platform="slack") == 3
+    entry = {"platform": "slack", "entry": "ai-learns-over-time", "action": "reply"}
+    assert sample(slack, "dosay_corrections_total", **entry) == 1
+    assert sample(slack, "dosay_suppressed_total", platform="slack", reason="duplicate") == 1
+    assert sample(slack, "dosay_suppressed_total", platform="slack", reason="no-match") == 1
+    assert sample(slack, "dosay_ack_latency_seconds_count", platform="slack") == 3
+    response = await slack.client.get("/metrics")
+    body = await response.text()
+    assert response.status == 200 and response.content_type == "text/plain"
+    assert 'dosay_corrections_total{action="reply",entry="ai-learns-over-time",platform="slack"} 1.0' in body
+    assert "dosay_ack_latency_seconds_bucket" in body and "lunch" not in body
+
+
+async def test_metrics_count_web_api_errors(slack) -> None:
+    slack.api.fail_next("chat.postMessage", status=200, retry_after=None, error="channel_not_found")
+    await slack.post_event(message_event("it will learn", ts="2.1"), event_id="Ev1")
+    await slack.settle()
+    labels = {"platform": "slack", "method": "chat.postMessage", "error": "channel_not_found"}
+    assert sample(slack, "dosay_web_api_errors_total", **labels) == 1
+
+
+async def test_each_app_has_its_own_registry(slack, dosay) -> None:
+    from bot.server import build_app
+    from bot.settings import load_settings
+
+    other = build_app(dosay, load_settings({}), adapters=[])
+    assert other[METRICS].registry is not slack.client.server.app[METRICS].registry
+
+
+class FlakyStore(Store):
+    """A Store whose database can be switched off: every call raises OperationalError like a lost server."""
+
+    down = False
+
+    def _check(self) -> None:
+        if self.down:
+            raise OperationalError("SELECT 1", {}, Exception("connection refused"))
+
+    def ping(self) -> bool:
+        self._check()
+        return super().ping()
+
+    def claim_delivery(self, keys: list[str], now: Any) -> bool:
+        self._check()
+        return super().claim_delivery(keys, now)
+
+
+@pytest.fixture
+async def flaky(phrasebook, clock, sqlite_url) -> Any:
+    store = FlakyStore.open(sqlite_url)
+    assert isinstance(store, FlakyStore)
+    async with FakeSlackApi() as api:
+        service = Dosay(phrasebook=phrasebook, matcher=KeywordMatcher(), store=store, clock=clock)
+        harness = await start_harness(service, api, slack_settings(api.url, sqlite_url))
+        yield harness, store
+        await harness.settle()
+        await harness.client.close()
+        service.close()
+
+
+async def test_database_outage_answers_503_then_recovers(flaky) -> None:
+    harness, store = flaky
+    health = harness.client.server.app[HEALTH]
+    event = message_event("it will learn", ts="3.1")
+
+    store.down = True
+    assert not await health.check()
+    assert (await harness.client.get("/healthz")).status == 503
+    assert await harness.post_event(event, event_id="Ev1") == 503  # not acknowledged: Slack retries it
+    assert sample(harness, "dosay_database_up") == 0
+
+    store.down = False
+    assert await health.check()
+    assert (await harness.client.get("/healthz")).status == 200
+    assert await harness.post_event(event, event_id="Ev1", retry=1) == 200
+    assert len(await harness.api.wait_for("chat.postMessage")) == 1
+    assert sample(harness, "dosay_database_up") == 1
+
+
+async def test_database_lost_between_checks_does_not_crash_the_server(flaky) -> None:
+    harness, store = flaky
+    store.down = True  # the health check has not noticed yet: the event is acknowledged, its listener fails
+    assert await harness.post_event(message_event("it will learn", ts="4.1"), event_id="Ev1") == 200
+    await harness.settle()
+    store.down = False
+    assert (await harness.client.get("/healthz")).status == 200
+    await harness.client.server.app[HEALTH].check()  # what the background check does every few seconds
+    assert await harness.post_event(message_event("it will learn", ts="4.2"), event_id="Ev2") == 200
+    assert len(await harness.api.wait_for("chat.postMessage")) == 1
+
+
+async def test_postgres_backends_terminated_then_answered(slack, store) -> None:
+    if store.is_sqlite:
+        pytest.skip("terminating server backends is a PostgreSQL fault")
+    assert await slack.post_event(message_event("it will learn", ts="5.1"), event_id="Ev1") == 200
+    await slack.api.wait_for("chat.postMessage")
+    admin = Store.open(store.engine.url.render_as_string(hide_password=False), migrate=False)
+    with admin.engine.begin() as conn:
+        conn.execute(
+            text(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE pid <> pg_backend_pid() AND query NOT ILIKE '%pg_stat_activity%' "
+                "AND datname = current_database() AND application_name = ''"
+            )
+        )
+    admin.close()
+    assert (await slack.client.get("/healthz")).status == 200  # pre-ping replaces the dead connections
+    assert await slack.post_event(message_event("it is free", ts="5.2"), event_id="Ev2") == 200
+    assert len(await slack.api.wait_for("chat.postMessage", 2)) == 2
+
+
+async def test_acks_do_not_wait_for_a_hanging_web_api(slack) -> None:
+    gate = slack.api.hold("chat.postMessage")
+    for i in range(3):
+        assert (
+            await slack.post_event(
+                message_event("it will learn", ts=f"6.{i}", channel=f"C{i}"), event_id=f"E{i}"
+            )
+            == 200
+        )
+    assert sample(slack, "dosay_ack_latency_seconds_count", platform="slack") == 3
+    assert slack.api.calls_to("chat.postMessage") == []  # every ack went out while the Web API hung
+    gate.set()
+    assert len(await slack.api.wait_for("chat.postMessage", 3)) == 3
+
+
+@pytest.fixture
+def json_logs() -> Iterator[io.StringIO]:
+    root = logging.getLogger()
+    saved = (list(root.handlers), root.level)
+    stream = io.StringIO()
+    handler = configure_logging("json", level=logging.DEBUG)
+    handler.setStream(stream)
+    yield stream
+    for h in list(root.handlers):
+        root.removeHandler(h)
+    for h in saved[0]:
+        root.addHandler(h)
+    root.setLevel(saved[1])
+
+
+async def test_json_logs_never_carry_chat_text_or_tokens(slack, json_logs) -> None:
+    secret_text = "quokka-7731 says the model will learn from our data"
+    logging.getLogger("dosay.test").info("start", extra={"case": "privacy"})
+    slack.api.fail_next("chat.postMessage", status=500, retry_after=None, error="internal_error")
+    assert await slack.post_event(message_event(secret_text, ts="7.1"), event_id="Ev1") == 200
+    await slack.api.wait_for("chat.postMessage")
+    await slack.post_event(message_event(secret_text, ts="7.1"), event_id="Ev1", retry=1)
+    await slack.settle()
+    logging.getLogger("dosay.test").warning("token would be %s", "xoxb-test-token")
+    lines = [line for line in json_logs.getvalue().splitlines() if line]
+    records = [json.loads(line) for line in lines]  # one JSON object per line
+    assert records[0]["msg"] == "start" and records[0]["case"] == "privacy"
+    assert "quokka" not in json_logs.getvalue()
+    assert "xoxb-test-token" not in json_logs.getvalue()
+    assert records[-1]["msg"] == "token would be [redacted]"
