@@ -184,7 +184,19 @@ async def test_json_logs_never_carry_chat_text_or_tokens(slack, json_logs) -> No
     logging.getLogger("dosay.test").warning("token would be %s", "xoxb-test-token")
     lines = [line for line in json_logs.getvalue().splitlines() if line]
     records = [json.loads(line) for line in lines]  # one JSON object per line
-    assert records[0]["msg"] == "start" and records[0]["case"] == "privacy"
+    assert [r["case"] for r in records if r["msg"] == "start"] == ["privacy"]  # extra= fields are kept
     assert "quokka" not in json_logs.getvalue()
     assert "xoxb-test-token" not in json_logs.getvalue()
     assert records[-1]["msg"] == "token would be [redacted]"
+
+
+def test_log_format_setting_and_text_lines() -> None:
+    from bot.logs import TextFormatter
+    from bot.settings import SettingsError, load_settings
+
+    assert load_settings({"DOSAY_LOG_FORMAT": "json"}).log_format == "json"
+    with pytest.raises(SettingsError, match=r"^DOSAY_LOG_FORMAT: "):
+        load_settings({"DOSAY_LOG_FORMAT": "xml"})
+    record = logging.LogRecord("dosay.x", logging.INFO, "f", 1, "posting with %s", ("xoxb-1-abc",), None)
+    line = TextFormatter().format(record)
+    assert line.endswith("INFO dosay.x posting with [redacted]")
