@@ -44,7 +44,7 @@ def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
     if not matches:
         out.write(messages.CHECK_SILENT + "\n")
         return EXIT_SILENT
-    reply = build_reply(phrasebook, matches[0])
+    reply = build_reply(phrasebook, matches[0], today=date.today())
     out.write(render_text(reply) + "\n")
     if args.explain:
         for match in matches:

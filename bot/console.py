@@ -5,6 +5,7 @@ Stateless on purpose (no cooldowns, no storage): it shows the matcher and the re
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TextIO
 
 from rich.console import Console
@@ -46,7 +47,6 @@ def _command(line: str, phrasebook: Phrasebook, matcher: Matcher, console: Conso
                 )
             )
     elif name == "tip":
-        from datetime import date
 
         from intents.tips import NoTipError, tip_for_day
 
@@ -81,5 +81,5 @@ def run_console(phrasebook: Phrasebook, *, stdin: TextIO, out: TextIO) -> int:
         if not matches:
             console.print(f"[dim]{escape(messages.CHAT_SILENT)}[/dim]")
             continue
-        reply = build_reply(phrasebook, matches[0])
+        reply = build_reply(phrasebook, matches[0], today=date.today())
         console.print(Panel(escape(render_text(reply)), title=f"dosay · {reply.title}", expand=False))

@@ -53,7 +53,7 @@ def decide(
         return Decision(
             action=_MODE_ACTION[settings.mode],
             reason="matched",
-            reply=build_reply(phrasebook, match),
+            reply=build_reply(phrasebook, match, today=msg.received_at.date()),
             thread_root=msg.thread_root,
         )
     return Decision(action="silent", reason=first_block or "no-match")

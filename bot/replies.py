@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from bot.core_types import Button, Reply
 from intents.types import Match
 from phrasebook.schema import Phrasebook
@@ -14,9 +16,17 @@ REGIME_NAMES = {
 }
 
 
-def build_reply(phrasebook: Phrasebook, match: Match) -> Reply:
+#: Added to the cost line when the band's review date has passed on the day of the message.
+REVIEW_OVERDUE = "Review of these figures is overdue."
+
+
+def build_reply(phrasebook: Phrasebook, match: Match, *, today: date | None = None) -> Reply:
+    """The reply for a match; ``today`` (the message's date) marks figures whose review is overdue."""
     entry = phrasebook.entry(match.entry)
     band = phrasebook.band_for(entry)
+    cost_line = band.display()
+    if today is not None and band.is_stale(today):
+        cost_line = f"{cost_line} {REVIEW_OVERDUE}"
     regime = entry.regime.value
     card = phrasebook.regimes.get(entry.regime)
     regime_name = card.name if card is not None else REGIME_NAMES.get(regime, regime)
@@ -29,7 +39,7 @@ def build_reply(phrasebook: Phrasebook, match: Match) -> Reply:
         why=entry.why,
         regime=regime,
         regime_name=regime_name,
-        cost_band=band.display(),
+        cost_band=cost_line,
         cost_verified_on=band.verified_on,
         timeline=entry.timeline,
         nist=entry.nist.label(),
