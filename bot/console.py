@@ -47,7 +47,6 @@ def _command(line: str, phrasebook: Phrasebook, matcher: Matcher, console: Conso
                 )
             )
     elif name == "tip":
-
         from intents.tips import NoTipError, tip_for_day
 
         try:
