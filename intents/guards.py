@@ -73,3 +73,17 @@ def is_strong_meta_talk(message: str) -> bool:
 def is_weak_meta_talk(sentence: str) -> bool:
     """Cues that mark only their own sentence as a correction ("... -> wrong")."""
     return bool(_WEAK_META.search(sentence))
+
+
+# A quoted buyer scenario counts only when someone is reported saying it ("the CIO said: '...'");
+# a quoted phrase inside an explanation ("'train it on our data' often means RAG") does not.
+_REPORTING = re.compile(
+    r"\b(?:said|says|say|saying|asked|asks|asking|ask|told|tells|tell us|wants|wanted|want|keeps|kept|wrote|"
+    r"writes|emailed|mentioned|requested|request|replied|responded|quote|quoted|verbatim|literally|"
+    r"goes|went|like)\b"
+)
+
+
+def is_reported_speech(sentence: str) -> bool:
+    """True when the sentence around a quote reports someone saying it."""
+    return bool(_REPORTING.search(sentence))

@@ -223,8 +223,12 @@ class Matcher:
                 memo[sentence] = memo["*"] or guards.is_weak_meta_talk(canonical(sentence))
             return memo[sentence]
 
+        def reported_speech(segment: Segment) -> bool:
+            outside = segment.sentence.replace(segment.text, " ")
+            return guards.is_reported_speech(canonical(outside))
+
         for segment in clauses:
-            found.extend(self._score_segment(segment, meta_talk))
+            found.extend(self._score_segment(segment, meta_talk, reported_speech))
         found.sort(key=lambda c: (c.suppressed_by is not None, -c.score, c.entry))
         return found
 
@@ -307,7 +311,12 @@ class Matcher:
         score, index = max(scored)
         return score, index, False
 
-    def _score_segment(self, segment: Segment, meta_talk: Callable[[str], bool]) -> list[Candidate]:
+    def _score_segment(
+        self,
+        segment: Segment,
+        meta_talk: Callable[[str], bool],
+        reported_speech: Callable[[Segment], bool],
+    ) -> list[Candidate]:
         parts = [p for p in (self._canonical_clause(part) for part in segment.text.split(",")) if p]
         clause = " ".join(parts)
         if len(clause) < 3:
@@ -330,7 +339,7 @@ class Matcher:
                 suppressed = "negation"
             elif meta_talk(segment.sentence):
                 suppressed = "meta-talk"
-            elif segment.quoted and compiled.entry.kind != "scenario":
+            elif segment.quoted and (compiled.entry.kind != "scenario" or not reported_speech(segment)):
                 suppressed = "quotation"
             elif score < compiled.threshold + (NEGATED_MARGIN if negated else 0.0):
                 suppressed = "threshold"
