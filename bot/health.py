@@ -31,6 +31,7 @@ class DatabaseHealth:
         self.interval = interval
         self.up = True
         self._listeners: list[Callable[[bool], None]] = []
+        self._task: asyncio.Task[None] | None = None
 
     def on_change(self, listener: Callable[[bool], None]) -> None:
         self._listeners.append(listener)
@@ -55,6 +56,18 @@ class DatabaseHealth:
             except Exception:
                 log.exception("health check failed unexpectedly")
             await asyncio.sleep(self.interval)
+
+    def start(self) -> None:
+        if self._task is None:
+            self._task = asyncio.create_task(self.run(), name="dosay-health")
+
+    async def stop(self) -> None:
+        """Stop the background check (at shutdown; tests stop it to drive ``check`` themselves)."""
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
 
 
 HEALTH = web.AppKey("database_health", DatabaseHealth)
@@ -81,10 +94,8 @@ def register(app: web.Application, dosay: Dosay, settings: Settings, *, interval
         health.on_change(lambda up: metrics.database_up.set(1 if up else 0))
 
     async def monitor(_app: web.Application) -> AsyncIterator[None]:
-        task = asyncio.create_task(health.run(), name="dosay-health")
+        health.start()
         yield
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+        await health.stop()
 
     app.cleanup_ctx.append(monitor)
