@@ -27,12 +27,12 @@ class LabelledLine(BaseModel):
     kind: str | None = None
 
 
-class EntryStats(BaseModel):
-    entry: str
+class Counts(BaseModel):
+    """True positives, false positives and false negatives, and the scores they give."""
+
     tp: int = 0
     fp: int = 0
     fn: int = 0
-    support: int = 0
 
     @property
     def precision(self) -> float:
@@ -46,6 +46,11 @@ class EntryStats(BaseModel):
     def f1(self) -> float:
         p, r = self.precision, self.recall
         return 2 * p * r / (p + r) if p + r else 0.0
+
+
+class EntryStats(Counts):
+    entry: str
+    support: int = 0
 
 
 class ErrorLine(BaseModel):
@@ -57,27 +62,11 @@ class ErrorLine(BaseModel):
     kind: str | None = None
 
 
-class Report(BaseModel):
+class Report(Counts):
     total: int
-    tp: int
-    fp: int
-    fn: int
     per_entry: list[EntryStats]
     confusion: dict[str, dict[str, int]]  # gold → predicted → count
     errors: list[ErrorLine]
-
-    @property
-    def precision(self) -> float:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
-
-    @property
-    def recall(self) -> float:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
-
-    @property
-    def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
 
 
 def parse_lines(lines: Iterable[str], source: str = "<input>") -> list[LabelledLine]:
