@@ -18,8 +18,7 @@ from tests.bot.conftest import KeywordMatcher, make_phrasebook
 
 
 @pytest.fixture
-def teams_dosay(tmp_path, clock) -> Iterator[Dosay]:
-    store = Store.open(f"sqlite:///{tmp_path / 'dosay.db'}")
+def teams_dosay(store, clock) -> Iterator[Dosay]:  # `store`: SQLite and PostgreSQL (tests/bot/conftest.py)
     service = Dosay(phrasebook=make_phrasebook(), matcher=KeywordMatcher(), store=store, clock=clock)
     yield service
     service.close()
