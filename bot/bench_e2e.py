@@ -266,6 +266,7 @@ async def measure(
     database: str,
     rate: int,
     seconds: float,
+    progress: bool = True,
 ) -> Run:
     sink.clear()
     sent_at: dict[Any, float] = {}
@@ -281,7 +282,7 @@ async def measure(
     cpu = (target.cpu_seconds() - cpu0) / max(1e-9, time.monotonic() - wall0) * 100
     replies = tuple((arrivals[k][0] - t) * 1000 for k, t in sent_at.items() if arrivals.get(k))
     rss, peak = target.memory_kb()
-    return Run(
+    run = Run(
         target=target.name,
         platform=platform,
         database=database,
@@ -299,6 +300,9 @@ async def measure(
         rss_mb=rss / 1024,
         peak_rss_mb=peak / 1024,
     )
+    if progress:
+        print(f"[bench e2e] {render_row(run)}", file=sys.stderr, flush=True)
+    return run
 
 
 # --- databases and servers ----------------------------------------------------------------------------
@@ -317,11 +321,17 @@ async def database_url(database: str) -> Any:
     engine = sqlalchemy.create_engine(PG_URL, connect_args={"connect_timeout": 2})
     with engine.begin() as conn:
         conn.execute(sqlalchemy.text(f'CREATE SCHEMA "{schema}"'))
+    engine.dispose()
     try:
         yield f"{PG_URL}?options=-csearch_path%3D{schema}"
     finally:
-        with engine.begin() as conn:
-            conn.execute(sqlalchemy.text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        # a fresh connection: other test suites on this machine may terminate idle backends
+        engine = sqlalchemy.create_engine(PG_URL, connect_args={"connect_timeout": 2})
+        try:
+            with engine.begin() as conn:
+                conn.execute(sqlalchemy.text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        except sqlalchemy.exc.SQLAlchemyError as exc:
+            print(f"[bench e2e] could not drop schema {schema}: {type(exc).__name__}", file=sys.stderr)
         engine.dispose()
 
 
@@ -357,6 +367,43 @@ def _session() -> aiohttp.ClientSession:
     )
 
 
+async def _server_runs(
+    session: aiohttp.ClientSession,
+    sink: ReplySink,
+    mix: Mix,
+    database: str,
+    platforms: tuple[str, ...],
+    rates: tuple[int, ...],
+    seconds: float,
+) -> list[Run]:
+    """One fresh database and dosay server; every platform at every rate (after a short warm-up)."""
+    runs: list[Run] = []
+    async with database_url(database) as url:
+        server = await start_target("dosay", ["bot.cli", "serve"], server_env(sink, url))
+        try:
+            for platform in platforms:
+                # warm-up: the first auth.test, connection pools, lazy imports
+                await measure(
+                    session, server, sink, mix, platform=platform, database=database, rate=20, seconds=1
+                )
+                for rate in rates:
+                    runs.append(
+                        await measure(
+                            session,
+                            server,
+                            sink,
+                            mix,
+                            platform=platform,
+                            database=database,
+                            rate=rate,
+                            seconds=seconds,
+                        )
+                    )
+        finally:
+            await server.stop()
+    return runs
+
+
 async def _bench(
     rates: tuple[int, ...], seconds: float, databases: tuple[str, ...], platforms: tuple[str, ...]
 ) -> list[Run | str]:
@@ -390,36 +437,10 @@ async def _bench(
                 if database == "postgres" and (problem := postgres_problem()):
                     results.append(problem)
                     continue
-                async with database_url(database) as url:
-                    server = await start_target("dosay", ["bot.cli", "serve"], server_env(sink, url))
-                    try:
-                        for platform in platforms:
-                            # warm-up: first auth.test, connection pools, lazy imports
-                            await measure(
-                                session,
-                                server,
-                                sink,
-                                mix,
-                                platform=platform,
-                                database=database,
-                                rate=20,
-                                seconds=1,
-                            )
-                            for rate in rates:
-                                results.append(
-                                    await measure(
-                                        session,
-                                        server,
-                                        sink,
-                                        mix,
-                                        platform=platform,
-                                        database=database,
-                                        rate=rate,
-                                        seconds=seconds,
-                                    )
-                                )
-                    finally:
-                        await server.stop()
+                try:
+                    results += await _server_runs(session, sink, mix, database, platforms, rates, seconds)
+                except Exception as exc:  # keep the rows of the other databases
+                    results.append(f"{database}: the run stopped early ({type(exc).__name__}: {exc})"[:300])
     finally:
         await sink.stop()
     return results
@@ -446,6 +467,16 @@ def _ms(value: float) -> str:
     return "-" if math.isnan(value) else f"{value:.1f}"
 
 
+def render_row(run: Run) -> str:
+    replies = f"{len(run.replies_ms)}/{run.expected}" if run.expected else "-"
+    return (
+        f"| {run.target} | {run.platform} | {run.database} | {run.rate} | {run.sent} | "
+        f"{_ms(run.ack(50))} | {_ms(run.ack(95))} | {_ms(run.ack(99))} | {run.errors} | {replies} | "
+        f"{_ms(run.reply(50))} | {_ms(run.reply(99))} | {run.lost} | {run.doubled} | "
+        f"{run.cpu_percent:.0f} | {run.rss_mb:.0f} | {run.peak_rss_mb:.0f} |"
+    )
+
+
 def render(runs: list[Run | str], seconds: float) -> str:
     lines = [
         f"End-to-end bench: {seconds:g} s per rate, {MISCONCEPTION_SHARE:.0%} misconceptions "
@@ -467,13 +498,7 @@ def render(runs: list[Run | str], seconds: float) -> str:
                 f"{run.target}/{run.platform}/{run.database} @ {run.rate}/s: the sender only "
                 f"reached {achieved:.0f}/s (the load generator saturated too)"
             )
-        replies = f"{len(run.replies_ms)}/{run.expected}" if run.expected else "-"
-        lines.append(
-            f"| {run.target} | {run.platform} | {run.database} | {run.rate} | {run.sent} | "
-            f"{_ms(run.ack(50))} | {_ms(run.ack(95))} | {_ms(run.ack(99))} | {run.errors} | {replies} | "
-            f"{_ms(run.reply(50))} | {_ms(run.reply(99))} | {run.lost} | {run.doubled} | "
-            f"{run.cpu_percent:.0f} | {run.rss_mb:.0f} | {run.peak_rss_mb:.0f} |"
-        )
+        lines.append(render_row(run))
     ratios = []
     for run in runs:
         if isinstance(run, Run) and run.target == "dosay" and run.platform == "slack" and run.rate in floor:
