@@ -33,6 +33,7 @@ from botbuilder.schema import (
 )
 from botframework.connector.auth import BotFrameworkAuthentication
 
+from bot.adapters import teams_speedups
 from bot.adapters.teams_bot import (
     ConversationType,
     Kind,
@@ -47,6 +48,7 @@ from bot.service import Dosay
 from bot.settings import Settings
 
 log = logging.getLogger("dosay.teams")
+teams_speedups.apply()  # msrest's per-client retry list was the Teams hot spot (see the module)
 
 ROUTE = "/api/messages"
 #: The Teams bot of this app (its ``send_tip`` is the scheduler's sender), for tests and the CLI.
