@@ -129,16 +129,19 @@ async def test_postgres_backends_terminated_then_answered(slack, store) -> None:
         pytest.skip("terminating server backends is a PostgreSQL fault")
     assert await slack.post_event(message_event("it will learn", ts="5.1"), event_id="Ev1") == 200
     await slack.api.wait_for("chat.postMessage")
+    # kill exactly this test's pooled connections (other suites may share the database)
+    held = [store.engine.connect() for _ in range(5)]  # the pool keeps 5: all of them die
+    pids = [conn.execute(text("SELECT pg_backend_pid()")).scalar_one() for conn in held]
+    for conn in held:
+        conn.close()  # back to the pool, where they are about to die
     admin = Store.open(store.engine.url.render_as_string(hide_password=False), migrate=False)
     with admin.engine.begin() as conn:
-        conn.execute(
-            text(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                "WHERE pid <> pg_backend_pid() AND query NOT ILIKE '%pg_stat_activity%' "
-                "AND datname = current_database() AND application_name = ''"
-            )
-        )
+        killed = conn.execute(
+            text("SELECT count(*) FROM (SELECT pg_terminate_backend(pid) FROM unnest(:pids) AS pid) AS t"),
+            {"pids": pids},
+        ).scalar_one()
     admin.close()
+    assert killed == 5
     assert (await slack.client.get("/healthz")).status == 200  # pre-ping replaces the dead connections
     assert await slack.post_event(message_event("it is free", ts="5.2"), event_id="Ev2") == 200
     assert len(await slack.api.wait_for("chat.postMessage", 2)) == 2
