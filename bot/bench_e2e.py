@@ -34,6 +34,7 @@ import sys
 import tempfile
 import time
 import uuid
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -93,6 +94,7 @@ class Run:
     send_seconds: float
     acks_ms: tuple[float, ...]
     errors: int
+    error_kinds: str  # e.g. "503 x328, timeout x2"
     expected: int
     replies_ms: tuple[float, ...]
     lost: int
@@ -213,25 +215,24 @@ async def drive(
     rate: int,
     seconds: float,
     sent_at: dict[Any, float],
-) -> tuple[list[float], int, float]:
+) -> tuple[list[float], Counter[str], float]:
     """Open loop: request i leaves at start + i/rate whatever happened to earlier ones."""
     acks: list[float] = []
-    errors = 0
+    errors: Counter[str] = Counter()
 
     async def one(request: Request) -> None:
-        nonlocal errors
         started = time.monotonic()
         if request.key is not None:
             sent_at[request.key] = started
         try:
             async with session.post(url + request.path, data=request.body, headers=request.headers) as r:
                 await r.read()
-                ok = r.status == 200
-        except (aiohttp.ClientError, TimeoutError):
-            ok = False
+                kind = "" if r.status == 200 else str(r.status)
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            kind = "timeout" if isinstance(exc, TimeoutError) else type(exc).__name__
         acks.append((time.monotonic() - started) * 1000)
-        if not ok:
-            errors += 1
+        if kind:
+            errors[kind] += 1
 
     total = max(1, int(rate * seconds))
     tasks: list[asyncio.Task[None]] = []
@@ -290,7 +291,8 @@ async def measure(
         sent=len(acks),
         send_seconds=send_seconds,
         acks_ms=tuple(acks),
-        errors=errors,
+        errors=sum(errors.values()),
+        error_kinds=", ".join(f"{kind} x{n}" for kind, n in errors.most_common()),
         expected=expected,
         replies_ms=replies if expected else (),
         lost=expected - len(replies) if expected else 0,
@@ -301,7 +303,7 @@ async def measure(
         peak_rss_mb=peak / 1024,
     )
     if progress:
-        print(f"[bench e2e] {render_row(run)}", file=sys.stderr, flush=True)
+        print(f"[bench e2e] {render_row(run)} {run.error_kinds}", file=sys.stderr, flush=True)
     return run
 
 
@@ -492,6 +494,10 @@ def render(runs: list[Run | str], seconds: float) -> str:
         if isinstance(run, str):
             notes.append(run)
             continue
+        if run.error_kinds:
+            notes.append(
+                f"{run.target}/{run.platform}/{run.database} @ {run.rate}/s errors: {run.error_kinds}"
+            )
         achieved = run.sent / max(run.send_seconds, 1e-9)
         if achieved < run.rate * 0.95:
             notes.append(

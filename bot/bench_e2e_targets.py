@@ -176,6 +176,9 @@ class Target:
 async def start_target(name: str, args: list[str], env: dict[str, str]) -> Target:
     """Start ``python -m ARGS`` and wait (bounded) for its "serving on URL" line."""
     base = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG", "PYTHONPATH")}
+    # DOSAY_BENCH_SERVER_LOG=FILE keeps the targets' stderr (their logs) for a look afterwards
+    log_path = os.environ.get("DOSAY_BENCH_SERVER_LOG")
+    stderr: Any = open(log_path, "ab") if log_path else asyncio.subprocess.DEVNULL  # noqa: SIM115
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
@@ -183,7 +186,7 @@ async def start_target(name: str, args: list[str], env: dict[str, str]) -> Targe
         cwd=ROOT,
         env={**base, **env},
         stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.DEVNULL,
+        stderr=stderr,
     )
     assert process.stdout is not None
     while True:
