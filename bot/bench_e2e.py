@@ -215,6 +215,7 @@ async def drive(
     rate: int,
     seconds: float,
     sent_at: dict[Any, float],
+    acked: set[Any],
 ) -> tuple[list[float], Counter[str], float]:
     """Open loop: request i leaves at start + i/rate whatever happened to earlier ones."""
     acks: list[float] = []
@@ -228,6 +229,8 @@ async def drive(
             async with session.post(url + request.path, data=request.body, headers=request.headers) as r:
                 await r.read()
                 kind = "" if r.status == 200 else str(r.status)
+                if not kind and request.key is not None:
+                    acked.add(request.key)
         except (aiohttp.ClientError, TimeoutError) as exc:
             kind = "timeout" if isinstance(exc, TimeoutError) else type(exc).__name__
         acks.append((time.monotonic() - started) * 1000)
@@ -271,10 +274,11 @@ async def measure(
 ) -> Run:
     sink.clear()
     sent_at: dict[Any, float] = {}
+    acked: set[Any] = set()
     requests = workload(mix, platform, sink.url, random.Random(rate))
     cpu0, wall0 = target.cpu_seconds(), time.monotonic()
     acks, errors, send_seconds = await drive(
-        session, target.url, requests, rate=rate, seconds=seconds, sent_at=sent_at
+        session, target.url, requests, rate=rate, seconds=seconds, sent_at=sent_at, acked=acked
     )
     arrivals: dict[Any, list[float]] = sink.teams if platform == "teams" else sink.slack
     expected = len(sent_at) if target.name == "dosay" else 0
@@ -295,7 +299,8 @@ async def measure(
         error_kinds=", ".join(f"{kind} x{n}" for kind, n in errors.most_common()),
         expected=expected,
         replies_ms=replies if expected else (),
-        lost=expected - len(replies) if expected else 0,
+        # lost: acknowledged (200) but never answered; a refused request is an error (the platform retries)
+        lost=sum(1 for k in acked if not arrivals.get(k)) if expected else 0,
         doubled=sum(1 for k in sent_at if len(arrivals.get(k, ())) > 1) if expected else 0,
         unexpected=sum(1 for k in arrivals if k not in sent_at),
         cpu_percent=cpu,
