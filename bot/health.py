@@ -62,12 +62,18 @@ class DatabaseHealth:
             self._task = asyncio.create_task(self.run(), name="dosay-health")
 
     async def stop(self) -> None:
-        """Stop the background check (at shutdown; tests stop it to drive ``check`` themselves)."""
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        """Stop the background check (at shutdown; tests stop it to drive ``check`` themselves).
+
+        Cancels until the task is done: Python 3.11's ``asyncio.wait_for`` (inside ``Dosay.healthy``) can
+        swallow a cancellation that arrives as the ping completes, and one lost cancel would hang shutdown.
+        """
+        task, self._task = self._task, None
+        while task is not None and not task.done():
+            task.cancel()
+            await asyncio.wait({task}, timeout=0.1)
+        if task is not None and not task.cancelled():
+            with contextlib.suppress(BaseException):
+                task.result()  # retrieve it, so no "exception never retrieved" warning
 
 
 HEALTH = web.AppKey("database_health", DatabaseHealth)

@@ -204,3 +204,23 @@ def test_log_format_setting_and_text_lines() -> None:
     record = logging.LogRecord("dosay.x", logging.INFO, "f", 1, "posting with %s", ("xoxb-1-abc",), None)
     line = TextFormatter().format(record)
     assert line.endswith("INFO dosay.x posting with [redacted]")
+
+
+async def test_health_monitor_stops_even_when_a_cancellation_is_swallowed() -> None:
+    import asyncio
+
+    from bot.health import DatabaseHealth
+
+    class SwallowsCancel:
+        async def healthy(self) -> bool:
+            try:
+                await asyncio.sleep(30)
+            except asyncio.CancelledError:
+                return True  # what asyncio.wait_for in Python 3.11 may do when the ping just finished
+            return True
+
+    health = DatabaseHealth(SwallowsCancel(), interval=0.01)  # type: ignore[arg-type]
+    health.start()
+    await asyncio.sleep(0)  # the monitor is inside the check now
+    await asyncio.wait_for(health.stop(), timeout=30)  # a bound against a hang, not a timing check
+    assert health._task is None
