@@ -32,6 +32,7 @@ class DatabaseHealth:
         self.up = True
         self._listeners: list[Callable[[bool], None]] = []
         self._task: asyncio.Task[None] | None = None
+        self._stopping = False
 
     def on_change(self, listener: Callable[[bool], None]) -> None:
         self._listeners.append(listener)
@@ -50,7 +51,7 @@ class DatabaseHealth:
         return up
 
     async def run(self) -> None:
-        while True:
+        while not self._stopping:
             try:
                 await self.check()
             except Exception:
@@ -59,6 +60,7 @@ class DatabaseHealth:
 
     def start(self) -> None:
         if self._task is None:
+            self._stopping = False
             self._task = asyncio.create_task(self.run(), name="dosay-health")
 
     async def stop(self) -> None:
@@ -68,6 +70,7 @@ class DatabaseHealth:
         swallow a cancellation that arrives as the ping completes, and one lost cancel would hang shutdown.
         """
         task, self._task = self._task, None
+        self._stopping = True  # a swallowed cancel ends the loop at its next turn
         while task is not None and not task.done():
             task.cancel()
             await asyncio.wait({task}, timeout=0.1)
