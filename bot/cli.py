@@ -188,6 +188,43 @@ def cmd_bench(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+def cmd_bench_e2e(args: argparse.Namespace, out: TextIO) -> int:
+    from bot.bench_e2e import run_e2e_bench
+
+    report = run_e2e_bench(
+        rates=tuple(args.rates),
+        seconds=args.seconds,
+        databases=tuple(args.databases),
+        platforms=tuple(args.platforms),
+    )
+    out.write(report + "\n")
+    return EXIT_OK
+
+
+def cmd_bench_soak(args: argparse.Namespace, out: TextIO) -> int:
+    from bot.bench_e2e import run_soak
+
+    report = run_soak(
+        rate=args.rate, seconds=args.seconds, database=args.database, sample_every=args.sample_every
+    )
+    out.write(report + "\n")
+    return EXIT_OK
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"expected a positive number, got {text}")
+    return value
+
+
+def _positive_float(text: str) -> float:
+    value = float(text)
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"expected a positive number, got {text}")
+    return value
+
+
 def cmd_serve(args: argparse.Namespace, out: TextIO) -> int:
     from bot.server import run_server
     from bot.settings import SettingsError, load_settings
@@ -275,10 +312,32 @@ def build_parser() -> argparse.ArgumentParser:
     lint_parser.add_argument("--today", metavar="YYYY-MM-DD", help=argparse.SUPPRESS)
     lint_parser.set_defaults(func=cmd_lint)
 
-    p = sub.add_parser("bench", help="matcher throughput, latency, start-up and memory")
+    p = sub.add_parser(
+        "bench",
+        help="benchmarks: the matcher (default), e2e through the real server, soak",
+        description="Without a subcommand: matcher throughput, latency, start-up and memory. "
+        "`dosay bench e2e` and `dosay bench soak` measure the whole path through the real server "
+        "(see BENCHMARKS.md).",
+    )
     p.add_argument("--messages", type=int, default=5000, help="messages per measured run")
     p.add_argument("--scales", type=int, nargs="+", default=[1, 10, 100], help="phrasebook size multipliers")
     p.set_defaults(func=cmd_bench)
+    bsub = p.add_subparsers(dest="bench_command", metavar="{e2e,soak}")
+    e2e = bsub.add_parser(
+        "e2e",
+        help="acknowledgement and reply latency through the real server, against a bare slack-bolt floor",
+    )
+    e2e.add_argument("--rates", type=_positive_int, nargs="+", default=[50, 200, 500], help="events/s")
+    e2e.add_argument("--seconds", type=_positive_float, default=10.0, help="duration of each rate")
+    e2e.add_argument("--databases", nargs="+", choices=["sqlite", "postgres"], default=["sqlite", "postgres"])
+    e2e.add_argument("--platforms", nargs="+", choices=["slack", "teams"], default=["slack", "teams"])
+    e2e.set_defaults(func=cmd_bench_e2e)
+    soak = bsub.add_parser("soak", help="steady Slack load with the server's memory sampled: is it flat?")
+    soak.add_argument("--rate", type=_positive_int, default=100, help="events/s")
+    soak.add_argument("--seconds", type=_positive_float, default=300.0, help="duration")
+    soak.add_argument("--database", choices=["sqlite", "postgres"], default="sqlite")
+    soak.add_argument("--sample-every", type=_positive_float, default=10.0, help="RSS sampling interval, s")
+    soak.set_defaults(func=cmd_bench_soak)
 
     p = sub.add_parser("serve", help="run the HTTP server (Slack, Teams, playground)")
     p.set_defaults(func=cmd_serve)

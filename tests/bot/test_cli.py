@@ -160,3 +160,58 @@ def test_help_and_unknown_command() -> None:
     with pytest.raises(SystemExit) as info:
         main(["frobnicate"])
     assert info.value.code == 2
+
+
+def test_bench_e2e_passes_its_options_to_the_e2e_bench(monkeypatch: pytest.MonkeyPatch) -> None:
+    import bot.bench_e2e
+
+    seen: dict[str, object] = {}
+
+    def fake_e2e(**kwargs: object) -> str:
+        seen.update(kwargs)
+        return "| target | e2e report |"
+
+    monkeypatch.setattr(bot.bench_e2e, "run_e2e_bench", fake_e2e)
+    code, out = run(["bench", "e2e", "--rates", "20", "40", "--seconds", "2", "--databases", "sqlite"])
+    assert code == 0
+    assert "e2e report" in out
+    assert seen == {
+        "rates": (20, 40),
+        "seconds": 2.0,
+        "databases": ("sqlite",),
+        "platforms": ("slack", "teams"),
+    }
+
+
+def test_bench_soak_passes_its_options_to_the_soak(monkeypatch: pytest.MonkeyPatch) -> None:
+    import bot.bench_e2e
+
+    seen: dict[str, object] = {}
+
+    def fake_soak(**kwargs: object) -> str:
+        seen.update(kwargs)
+        return "Soak: report"
+
+    monkeypatch.setattr(bot.bench_e2e, "run_soak", fake_soak)
+    code, out = run(["bench", "soak", "--rate", "50", "--seconds", "30", "--database", "postgres"])
+    assert code == 0
+    assert "Soak: report" in out
+    assert seen == {"rate": 50, "seconds": 30.0, "database": "postgres", "sample_every": 10.0}
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["bench", "e2e", "--databases", "mysql"],
+        ["bench", "e2e", "--rates", "0"],
+        ["bench", "soak", "--seconds", "-5"],
+        ["bench", "e2e", "--platforms", "discord"],
+    ],
+)
+def test_bench_rejects_bad_options_with_usage_error(
+    argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exc:
+        run(argv)
+    assert exc.value.code == 2
+    assert "usage:" in capsys.readouterr().err
