@@ -115,6 +115,12 @@ async def healthz(request: web.Request) -> web.Response:
     return web.json_response(body, status=200 if healthy else 503)
 
 
+async def livez(_request: web.Request) -> web.Response:
+    """Liveness: the event loop answers. Never touches the database, so a database outage makes the
+    replicas unready (``/healthz`` 503) without an orchestrator restarting every one of them."""
+    return web.json_response({"status": "alive"})
+
+
 def build_app(
     dosay: Dosay,
     settings: Settings,
@@ -129,6 +135,7 @@ def build_app(
     app[SETTINGS] = settings
     app[TIP_SENDERS] = {}
     app.router.add_get("/healthz", healthz)
+    app.router.add_get("/livez", livez)
     for register in [*(adapter_registrars() if adapters is None else adapters), *extra]:
         register(app, dosay, settings)
     from bot import health, metrics

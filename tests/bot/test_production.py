@@ -101,6 +101,7 @@ async def test_database_outage_answers_503_then_recovers(flaky) -> None:
     store.down = True
     assert not await health.check()
     assert (await harness.client.get("/healthz")).status == 503
+    assert (await harness.client.get("/livez")).status == 200  # unready, but alive: no restart
     assert await harness.post_event(event, event_id="Ev1") == 503  # not acknowledged: Slack retries it
     assert sample(harness, "dosay_database_up") == 0
 

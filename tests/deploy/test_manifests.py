@@ -99,8 +99,10 @@ def test_deployment_has_two_replicas_probes_on_healthz_and_secrets_from_a_secret
     pod = spec["template"]["spec"]
     assert pod["securityContext"]["runAsNonRoot"] is True
     [container] = pod["containers"]
-    for probe in ("readinessProbe", "livenessProbe"):
-        assert container[probe]["httpGet"]["path"] == "/healthz", probe
+    # ready only while the database answers; alive as long as the process answers (a database outage
+    # must not make the orchestrator restart every replica)
+    assert container["readinessProbe"]["httpGet"]["path"] == "/healthz"
+    assert container["livenessProbe"]["httpGet"]["path"] == "/livez"
     refs = [source for source in container["envFrom"] if "secretRef" in source]
     assert refs and refs[0]["secretRef"]["name"] == docs["Secret"]["metadata"]["name"]
     assert all(
