@@ -218,7 +218,8 @@ class Matcher:
         def meta_talk(sentence: str) -> bool:
             # Evaluated only when a clause has a candidate: most chat never pays for these regexes.
             if "*" not in memo:
-                memo["*"] = any(guards.is_strong_meta_talk(canonical(s.sentence)) for s in clauses)
+                sentences = dict.fromkeys(s.sentence for s in clauses)  # each sentence once, in order
+                memo["*"] = any(guards.is_strong_meta_talk(canonical(s)) for s in sentences)
             if sentence not in memo:
                 memo[sentence] = memo["*"] or guards.is_weak_meta_talk(canonical(sentence))
             return memo[sentence]
