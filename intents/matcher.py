@@ -19,6 +19,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate, chain
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
@@ -69,16 +70,23 @@ class _ClauseView:
 
     @classmethod
     def of(cls, text: str) -> _ClauseView:
-        prefixes: set[str] = set()
-        words: set[str] = set()
-        for word in text.split():
-            word = word.strip("?")
-            for piece in [word, *word.split("-")[1:]] if "-" in word else [word]:
-                prefixes.update(piece[:end] for end in range(1, len(piece) + 1))
-                words.add(piece)
-                if piece.endswith("s"):
-                    words.add(piece[:-1])
-        return cls(text, frozenset(prefixes), frozenset(words))
+        pieces = _pieces(text)
+        prefixes = frozenset(chain.from_iterable(map(accumulate, pieces)))  # "fine" → f, fi, fin, fine
+        singulars = [piece[:-1] for piece in pieces if piece.endswith("s")]
+        return cls(text, prefixes, frozenset([*pieces, *singulars]))
+
+
+def _pieces(text: str) -> list[str]:
+    """The words of a clause without '?', each hyphenated word also in its parts after the first."""
+    if "-" not in text and "?" not in text:
+        return text.split()
+    pieces: list[str] = []
+    for word in text.split():
+        word = word.strip("?")
+        pieces.append(word)
+        if "-" in word:
+            pieces.extend(word.split("-")[1:])
+    return pieces
 
 
 @dataclass(frozen=True)
