@@ -143,13 +143,25 @@ for _aux in _AUX_NOT.split("|"):
     _WORD_REWRITES[f"{_aux}n't"] = _WORD_REWRITES[f"{_aux}nt"] = f"{_aux} not"
 for _subject in ("it", "that", "there", "what", "who", "he", "she"):
     _WORD_REWRITES[f"{_subject}'s"] = f"{_subject} is"
-_WORDS = re.compile(
-    r"\b(?:" + "|".join(sorted(map(re.escape, _WORD_REWRITES), key=len, reverse=True)) + r")\b"
-)
+
+
+def _by_first_letter(words: list[str]) -> str:
+    """``won't|wont|can't`` as ``w(?:on't|ont)|c(?:an't)``: the regex engine tests one letter per group
+    instead of entering every word's branch. Order within a group is kept (longest first still wins)."""
+    groups: dict[str, list[str]] = {}
+    for word in words:
+        groups.setdefault(word[0], []).append(re.escape(word[1:]))
+    return "|".join(f"{re.escape(first)}(?:{'|'.join(rests)})" for first, rests in groups.items())
+
+
+_WORDS = re.compile(r"\b(?:" + _by_first_letter(sorted(_WORD_REWRITES, key=len, reverse=True)) + r")\b")
 _STEMS = re.compile(r"\b(fine|pre|re)[\s_-]*(tun|train)")
 _SUFFIXES = re.compile(r"'(ll|re|ve|d)\b")
 _SUFFIX_WORDS = {"ll": " will", "re": " are", "ve": " have", "d": " would"}
-_PUNCTUATION = re.compile(r"[^\w\s$%?'-]|(?<!\w)-+|-+(?!\w)")
+# Punctuation becomes a space: every character but letters, digits, spaces and $ % ? ' -, then the hyphens
+# that do not join two words. (Two passes; one pattern would give the same text once spaces are collapsed.)
+_NOT_KEPT = re.compile(r"[^\w\s$%?'-]+")
+_LOOSE_HYPHENS = re.compile(r"(?<!\w)-+|-+(?!\w)")
 
 
 def _stem(found: re.Match[str]) -> str:
@@ -164,12 +176,21 @@ def _stem(found: re.Match[str]) -> str:
 
 
 def canonical(text: str) -> str:
-    """Lowercase, unify spellings and contractions, drop punctuation (keeps ``$``, ``%`` and ``?``)."""
-    text = text.lower().translate(_QUOTE_MARKS)
-    text = _STEMS.sub(_stem, text)
+    """Lowercase, unify spellings and contractions, drop punctuation (keeps ``$``, ``%`` and ``?``).
+
+    Each step is skipped when the text lacks a character or word every match of that step contains.
+    """
+    text = text.lower()
+    if "`" in text or not text.isascii():  # all quote marks to unify but the backtick are non-ASCII
+        text = text.translate(_QUOTE_MARKS)
+    if "tun" in text or "train" in text:
+        text = _STEMS.sub(_stem, text)
     text = _WORDS.sub(lambda m: _WORD_REWRITES[m.group(0)], text)
-    text = _SUFFIXES.sub(lambda m: _SUFFIX_WORDS[m.group(1)], text)
-    text = _PUNCTUATION.sub(" ", text)
+    if "'" in text:
+        text = _SUFFIXES.sub(lambda m: _SUFFIX_WORDS[m.group(1)], text)
+    text = _NOT_KEPT.sub(" ", text)
+    if "-" in text:
+        text = _LOOSE_HYPHENS.sub(" ", text)
     return " ".join(text.split())
 
 
