@@ -222,14 +222,20 @@ class Matcher:
         found: list[Candidate] = []
         clauses = segments(text, max_chars=MAX_CHARS)
         memo: dict[str, bool] = {}
+        canonical_sentences: dict[str, str] = {}  # this message's sentences, each canonicalised once
+
+        def canonical_sentence(sentence: str) -> str:
+            if sentence not in canonical_sentences:
+                canonical_sentences[sentence] = canonical(sentence)
+            return canonical_sentences[sentence]
 
         def meta_talk(sentence: str) -> bool:
             # Evaluated only when a clause has a candidate: most chat never pays for these regexes.
             if "*" not in memo:
                 sentences = dict.fromkeys(s.sentence for s in clauses)  # each sentence once, in order
-                memo["*"] = any(guards.is_strong_meta_talk(canonical(s)) for s in sentences)
+                memo["*"] = any(guards.is_strong_meta_talk(canonical_sentence(s)) for s in sentences)
             if sentence not in memo:
-                memo[sentence] = memo["*"] or guards.is_weak_meta_talk(canonical(sentence))
+                memo[sentence] = memo["*"] or guards.is_weak_meta_talk(canonical_sentence(sentence))
             return memo[sentence]
 
         def reported_speech(segment: Segment) -> bool:
