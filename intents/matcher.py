@@ -280,10 +280,9 @@ class Matcher:
         return passed
 
     @staticmethod
-    def _claim_negated(parts: list[str], compiled: _CompiledEntry) -> bool:
+    def _claim_negated(parts: list[str], views: list[_ClauseView], compiled: _CompiledEntry) -> bool:
         """Negation counts in the comma-separated part(s) that carry most of the entry's concepts,
         so "no worries, it learns from every chat" is not read as a denial."""
-        views = [_ClauseView.of(part) for part in parts]
         coverage = [sum(1 for gate in compiled.gates if gate.present(view)) for view in views]
         best = max(coverage)
         return any(
@@ -336,16 +335,20 @@ class Matcher:
         clause = " ".join(parts)
         if len(clause) < 3:
             return []
+        gated = self._gated(_ClauseView.of(clause))
+        if not gated:  # most chat: nothing below needs computing
+            return []
         if clause.endswith("?") and not parts[-1].endswith("?"):
             parts[-1] += "?"
         text = _stemmed(clause.rstrip("?"))
         scored: list[Candidate] = []
         single_part_negated = guards.is_negated(parts[0]) if len(parts) == 1 else None
-        for compiled in self._gated(_ClauseView.of(clause)):
+        part_views = [_ClauseView.of(part) for part in parts] if len(parts) > 1 else []
+        for compiled in gated:
             negated = (
                 single_part_negated
                 if single_part_negated is not None
-                else self._claim_negated(parts, compiled)
+                else self._claim_negated(parts, part_views, compiled)
             )
             raw_score, index, parity_ok = self._best_trigger(text, compiled, negated)
             score = raw_score / 100.0
