@@ -101,30 +101,48 @@ class _Gate:
     stems: frozenset[str]
     words: frozenset[str]
     phrases: re.Pattern[str] | None
+    #: Last words of the phrases. In a match the last word follows a space, so it begins a word of the
+    #: clause: a clause with no word starting with one of these cannot match and is not searched.
+    #: None (always search) when a last word holds a '?', which clause words are compared without.
+    phrase_ends: frozenset[str] | None
 
     @classmethod
     def of(cls, terms: list[str]) -> _Gate:
         stems: set[str] = set()
         words: set[str] = set()
         phrases: list[str] = []
+        ends: set[str] = set()
         for term in terms:
             parts = canonical(term).split()
             if not parts:
                 raise ValueError(f"empty term '{term}'")
             if len(parts) > 1:
                 phrases.append(r"\b" + r"\w*\s+(?:\w+\s+)?".join(re.escape(w) for w in parts))
+                ends.add(parts[-1])
             elif len(parts[0]) <= 3:
                 words.add(parts[0])
             else:
                 stems.add(parts[0])
-        return cls(frozenset(stems), frozenset(words), re.compile("|".join(phrases)) if phrases else None)
+        return cls(
+            frozenset(stems),
+            frozenset(words),
+            re.compile("|".join(phrases)) if phrases else None,
+            None if any("?" in end for end in ends) else frozenset(ends),
+        )
 
     def present(self, view: _ClauseView) -> bool:
         return (
             not self.stems.isdisjoint(view.prefixes)
             or not self.words.isdisjoint(view.words)
-            or (self.phrases is not None and self.phrases.search(view.text) is not None)
+            or (
+                self.phrases is not None
+                and self._may_hold_phrase(view)
+                and self.phrases.search(view.text) is not None
+            )
         )
+
+    def _may_hold_phrase(self, view: _ClauseView) -> bool:
+        return self.phrase_ends is None or not self.phrase_ends.isdisjoint(view.prefixes)
 
 
 def _compile_entry(entry: Entry) -> _CompiledEntry:
