@@ -36,10 +36,11 @@ _CLAUSE_SPLIT = re.compile(
     r"|,\s*(?:but|however|though|although|whereas|yet)\b\s*|\s+\b(?:but|although|whereas)\b\s+",
     re.IGNORECASE,
 )
-_CODE_LINE = re.compile(
-    r"^\s*(?:def |class |import |from \S+ import|return |\$ |>>> |#include|[a-z_][\w.]*\s*=\s*\S)"
-    r"|\w\.\w+\(|\w\(\S*\)\s*$|\)\s*[;{]\s*$|=>|==|\{\s*$"
+# A line of code starts like code, or holds a call, a comparison or a brace (each needs one of "(){=").
+_CODE_START = re.compile(
+    r"\s*(?:def |class |import |from \S+ import|return |\$ |>>> |#include|[a-z_][\w.]*\s*=\s*\S)"
 )
+_CODE_INSIDE = re.compile(r"\w\.\w+\(|\w\(\S*\)\s*$|\)\s*[;{]\s*$|=>|==|\{\s*$")
 
 
 @dataclass(frozen=True)
@@ -69,11 +70,16 @@ def strip_markup(text: str) -> str:
     text = html.unescape(text)
     text = _BARE_URL.sub(" ", text)
     text = _EMOJI.sub(" ", text)
-    return _EMPHASIS.sub("", text)
+    if "*" in text or "_" in text or "~" in text:
+        text = _EMPHASIS.sub("", text)
+    return text
 
 
 def looks_like_code(line: str) -> bool:
-    return bool(_CODE_LINE.search(line))
+    if _CODE_START.match(line):
+        return True
+    maybe_inside = "(" in line or ")" in line or "=" in line or "{" in line
+    return maybe_inside and _CODE_INSIDE.search(line) is not None
 
 
 def segments(text: str, *, max_chars: int = 20_000) -> list[Segment]:
