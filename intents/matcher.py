@@ -59,19 +59,26 @@ class _CompiledEntry:
     trigger_negated: tuple[bool, ...]
     threshold: float
 
+    def all_gates(self) -> tuple[_Gate, ...]:
+        return (*self.gates, self.excludes) if self.excludes else self.gates
+
 
 @dataclass(frozen=True)
 class _ClauseView:
-    """The word sets a gate checks: every prefix of every word (and hyphen piece), and whole words."""
+    """The word sets a gate checks: prefixes of every word (and hyphen piece), and whole words.
+
+    ``prefixes`` keeps only the prefixes some lookup can ask about (``lookups``: anchor words, stems,
+    phrase ends); any other prefix would never be asked for, so the answers are the same.
+    """
 
     text: str
     prefixes: frozenset[str]
     words: frozenset[str]
 
     @classmethod
-    def of(cls, text: str) -> _ClauseView:
+    def of(cls, text: str, lookups: frozenset[str]) -> _ClauseView:
         pieces = _pieces(text)
-        prefixes = frozenset(chain.from_iterable(map(accumulate, pieces)))  # "fine" → f, fi, fin, fine
+        prefixes = lookups.intersection(chain.from_iterable(map(accumulate, pieces)))  # fine → f, fi, ...
         singulars = [piece[:-1] for piece in pieces if piece.endswith("s")]
         return cls(text, prefixes, frozenset([*pieces, *singulars]))
 
@@ -144,6 +151,10 @@ class _Gate:
     def _may_hold_phrase(self, view: _ClauseView) -> bool:
         return self.phrase_ends is None or not self.phrase_ends.isdisjoint(view.prefixes)
 
+    def prefix_lookups(self) -> frozenset[str]:
+        """The word prefixes ``present`` can look up."""
+        return self.stems | (self.phrase_ends or frozenset())
+
 
 def _compile_entry(entry: Entry) -> _CompiledEntry:
     gates = tuple(_Gate.of(group) for group in entry.requires)
@@ -205,6 +216,9 @@ class Matcher:
         self._vocabulary = frozenset(vocabulary)
         self._repair_words = tuple(sorted(w for w in vocabulary if len(w) >= 4 and w.isalpha()))
         self._repair = lru_cache(maxsize=65_536)(self._repair_uncached)
+        self._prefix_lookups = frozenset(self._anchors).union(
+            *(gate.prefix_lookups() for compiled in self._entries for gate in compiled.all_gates())
+        )
 
     @property
     def phrasebook(self) -> Phrasebook:
@@ -353,7 +367,7 @@ class Matcher:
         clause = " ".join(parts)
         if len(clause) < 3:
             return []
-        gated = self._gated(_ClauseView.of(clause))
+        gated = self._gated(_ClauseView.of(clause, self._prefix_lookups))
         if not gated:  # most chat: nothing below needs computing
             return []
         if clause.endswith("?") and not parts[-1].endswith("?"):
@@ -361,7 +375,7 @@ class Matcher:
         text = _stemmed(clause.rstrip("?"))
         scored: list[Candidate] = []
         single_part_negated = guards.is_negated(parts[0]) if len(parts) == 1 else None
-        part_views = [_ClauseView.of(part) for part in parts] if len(parts) > 1 else []
+        part_views = [_ClauseView.of(part, self._prefix_lookups) for part in parts] if len(parts) > 1 else []
         for compiled in gated:
             negated = (
                 single_part_negated
