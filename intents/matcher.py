@@ -284,12 +284,12 @@ class Matcher:
     def _repair_uncached(self, token: str) -> str:
         if len(token) < 4 or token in self._vocabulary or token in _NEVER_REPAIR or not token.isalpha():
             return token
+        if is_english_word(token):  # a real word is not a typo: "lunch" stays "lunch"
+            return token  # (checked before the search: it costs one set lookup, the search one per word)
         hit = process.extractOne(
             token, self._repair_words, scorer=OSA.normalized_similarity, score_cutoff=TYPO_CUTOFF
         )
         if hit is None or hit[0][0] != token[0] or abs(len(hit[0]) - len(token)) > 2:
-            return token
-        if is_english_word(token):  # a real word is not a typo: "lunch" stays "lunch"
             return token
         return str(hit[0])
 
