@@ -31,9 +31,10 @@ _EMPHASIS = re.compile(r"(?<!\w)[*_~]+|[*_~]+(?!\w)")
 
 _QUOTED_SPAN = re.compile(r"\"[^\"\n]{3,}\"|“[^”\n]{3,}”|‘[^’\n]{3,}’|(?<![\w])'[^'\n]{3,}'(?![\w])")
 _SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+(?=[^\s\"'“”‘’])")
+# Every split starts at a space, ; : , or -; the lookahead lets the engine skip other positions at once.
 _CLAUSE_SPLIT = re.compile(
-    r"(?<=[.!?;])\s+|[;\n]|\s+[-–—]+>?\s+|->|\s*:\s+"
-    r"|,\s*(?:but|however|though|although|whereas|yet)\b\s*|\s+\b(?:but|although|whereas)\b\s+",
+    r"(?=[\s;:,-])(?:(?<=[.!?;])\s+|[;\n]|\s+[-–—]+>?\s+|->|\s*:\s+"
+    r"|,\s*(?:but|however|though|although|whereas|yet)\b\s*|\s+\b(?:but|although|whereas)\b\s+)",
     re.IGNORECASE,
 )
 # A line of code starts like code, or holds a call, a comparison or a brace (each needs one of "(){=").
