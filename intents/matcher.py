@@ -294,8 +294,7 @@ class Matcher:
         return str(hit[0])
 
     def _canonical_clause(self, clause: str) -> str:
-        words = canonical(clause).split()
-        return " ".join(self._repair(w) if w.isalpha() else w for w in words)
+        return " ".join(map(self._repair, canonical(clause).split()))  # repair keeps non-alphabetic words
 
     def _gated(self, view: _ClauseView) -> list[_CompiledEntry]:
         seen: set[str] = set()
