@@ -49,6 +49,16 @@ def clean_text(text: str) -> str:
     return "\n".join(line for line in lines if line)
 
 
+def consented_text(value: dict[str, Any]) -> str | None:
+    """The text of a "Not a misconception here" form, only when its consent toggle is on; else None.
+
+    Typed or pasted by the user into an empty box: dosay never puts the message into the card."""
+    if str(value.get(render.CONSENT_KEY, "")) != render.CONSENT_ON:
+        return None
+    text = str(value.get(render.FEEDBACK_TEXT_KEY) or "").strip()
+    return text[: render.FEEDBACK_TEXT_MAX] or None
+
+
 def base_conversation(conversation_id: str) -> str:
     """A channel thread's conversation id is ``<channel>;messageid=<root>``: keep the channel part."""
     return conversation_id.split(";messageid=", 1)[0]
@@ -222,6 +232,7 @@ class TeamsBot:
                 user=activity.user,
                 entry_id=value,
                 kind=FEEDBACK[action],
+                text=consented_text(activity.value) if FEEDBACK[action] == "not_misconception" else None,
             )
         elif action == "dosay_snooze":
             until = await self.dosay.snooze(platform="teams", workspace=activity.tenant, user=activity.user)

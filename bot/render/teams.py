@@ -5,6 +5,11 @@ punctuation gets a backslash (no links, emphasis, ``<at>`` mentions or HTML from
 text) and broadcast words such as ``@everyone`` get a zero-width space. Command replies are cards too,
 so nothing dosay posts in Teams is interpreted as markup. The text fallback (the activity's
 ``summary`` and the card's ``fallbackText``) is plain text for notifications.
+
+"Not a misconception here" is an ``Action.ShowCard``: pressing it opens, on the presser's screen only, an
+optional text box and a toggle "Include this text so the phrasebook can be reviewed" (off by default)
+above a Send button. dosay never puts the user's message into a card; the text box starts empty and only
+what the user types or pastes there, with the toggle on, is stored (``TeamsBot`` checks both).
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from bot.core_types import Reply
+from bot.core_types import Button, Reply
 from bot.render.text import inert, render_fallback
 
 Card = dict[str, Any]
@@ -23,6 +28,12 @@ CARD_VERSION = "1.5"
 #: The key in an ``Action.Submit``'s data that says which dosay button was pressed.
 ACTION_KEY = "dosay_action"
 VALUE_KEY = "value"
+#: The ids of the inputs of the "Not a misconception here" form (Teams merges them into the submit data).
+FEEDBACK_TEXT_KEY = "dosay_feedback_text"
+CONSENT_KEY = "dosay_feedback_consent"
+CONSENT_ON = "true"
+FEEDBACK_TEXT_MAX = 2000
+NOT_MISCONCEPTION = "dosay_not_misconception"
 #: Teams shows at most ~28 KB per message; keep each text block well inside it.
 _TEXT_MAX = 4000
 _FALLBACK_MAX = 1000
@@ -79,6 +90,40 @@ def _submit(title: str, action_id: str, value: str) -> Card:
     }
 
 
+def _not_misconception(title: str, value: str) -> Card:
+    """The button opens a form: optional text, a consent toggle that starts off, and Send."""
+    form: Card = {
+        "type": "AdaptiveCard",
+        "body": [
+            {
+                "type": "Input.Text",
+                "id": FEEDBACK_TEXT_KEY,
+                "label": "What was meant? (optional: type it, or paste the message)",
+                "isMultiline": True,
+                "maxLength": FEEDBACK_TEXT_MAX,
+            },
+            {
+                "type": "Input.Toggle",
+                "id": CONSENT_KEY,
+                "title": "Include this text so the phrasebook can be reviewed",
+                "value": "false",
+                "valueOn": CONSENT_ON,
+                "valueOff": "false",
+                "wrap": True,
+            },
+            _text("Send stores your click; the text only if the toggle is on.", isSubtle=True, size="Small"),
+        ],
+        "actions": [_submit("Send", NOT_MISCONCEPTION, value)],
+    }
+    return {"type": "Action.ShowCard", "title": inert(title)[:80], "card": form}
+
+
+def _action(button: Button) -> Card:
+    if button.action_id == NOT_MISCONCEPTION:
+        return _not_misconception(button.label, button.value)
+    return _submit(button.label, button.action_id, button.value)
+
+
 def reply_card(reply: Reply) -> Card:
     body: list[Card] = [
         _text(f"Instead of \u201c{escape(reply.dont_say)}\u201d", weight="Bolder", size="Medium"),
@@ -96,7 +141,7 @@ def reply_card(reply: Reply) -> Card:
         facts.append({"title": "Timeline", "value": escape(reply.timeline)})
     facts.append({"title": "Reference", "value": escape(reply.nist)})
     body.append({"type": "FactSet", "facts": facts, "separator": True})
-    actions = [_submit(b.label, b.action_id, b.value) for b in reply.buttons]
+    actions = [_action(b) for b in reply.buttons]
     return _card(body, plain(render_fallback(reply)), actions)
 
 

@@ -287,3 +287,69 @@ async def test_bundled_phrasebook_and_real_matcher_through_teams(tmp_path, clock
         assert post.card is not None and "ai-learns-over-time" in json.dumps(post.card)
     finally:
         dosay.close()
+
+
+# --- "Not a misconception here": feedback, and its text only with consent ------------------------------
+
+
+def _form_submit(card: dict, **inputs: str) -> dict:
+    """What Teams posts when the user fills the "Not a misconception here" form and presses Send: the
+    Send button's data with the inputs' values merged in (ids as keys)."""
+    [show] = [a for a in card["actions"] if a["type"] == "Action.ShowCard"]
+    [send] = show["card"]["actions"]
+    return {**send["data"], **inputs}
+
+
+async def test_not_a_misconception_form_stores_the_text_only_with_consent(teams_dosay) -> None:
+    from tests.bot.test_privacy import every_cell
+
+    consented = "canary-consented: we were quoting the vendor's slide, not claiming it"
+    withheld = "canary-withheld: my private explanation"
+    async with teams_harness(teams_dosay) as h:
+        root = new_id()
+        await h.say("it will learn from us", activity_id=root)
+        [reply] = h.connector.posts()
+        assert reply.card is not None
+        text_key, consent_key = "dosay_feedback_text", "dosay_feedback_consent"
+        submits = [
+            _form_submit(reply.card, **{text_key: consented, consent_key: "true"}),
+            _form_submit(reply.card, **{text_key: withheld, consent_key: "false"}),  # toggle left off
+            _form_submit(reply.card, **{text_key: withheld}),  # a client that sends no toggle value
+            _form_submit(reply.card, **{text_key: "   ", consent_key: "true"}),  # consent, nothing typed
+            _form_submit(reply.card),  # a card posted before the form existed: a plain Action.Submit
+        ]
+        for value in submits:
+            assert await h.say(None, value=value, thread_root=root) == 200
+        assert len(h.connector.posts()) == 1  # feedback is stored silently
+    assert teams_dosay.store.feedback_rows() == [
+        ("ai-learns-over-time", "not_misconception", consented),
+        *[("ai-learns-over-time", "not_misconception", None)] * 4,
+    ]
+    cells = every_cell(teams_dosay.store)
+    assert not [c for c in cells if "canary-withheld" in c[2] or "learn from us" in c[2]]
+    assert [(t, c) for t, c, v in cells if "canary-consented" in v] == [("feedback", "text")]
+
+
+async def test_consented_feedback_text_is_capped(teams_dosay) -> None:
+    value = {
+        "dosay_action": "dosay_not_misconception",
+        "value": "inference-is-free",
+        "dosay_feedback_text": "x" * 5000,
+        "dosay_feedback_consent": "true",
+    }
+    async with teams_harness(teams_dosay) as h:
+        await h.say(None, value=value)
+    [(_entry, _kind, text)] = teams_dosay.store.feedback_rows()
+    assert text == "x" * 2000
+
+
+async def test_helpful_never_stores_text(teams_dosay) -> None:
+    value = {
+        "dosay_action": "dosay_helpful",
+        "value": "inference-is-free",
+        "dosay_feedback_text": "not asked for",
+        "dosay_feedback_consent": "true",
+    }
+    async with teams_harness(teams_dosay) as h:
+        await h.say(None, value=value)
+    assert teams_dosay.store.feedback_rows() == [("inference-is-free", "helpful", None)]

@@ -12,7 +12,7 @@ from botbuilder.core.adapters import TestAdapter
 from botbuilder.schema import Activity
 
 from bot.adapters.teams import BotbuilderTeamsGateway, BotConfig, _Handler, translate
-from bot.adapters.teams_bot import TeamsBot, base_conversation, clean_text, thread_root_of
+from bot.adapters.teams_bot import TeamsBot, base_conversation, clean_text, consented_text, thread_root_of
 from bot.service import Dosay
 from bot.storage.store import Store
 from tests.bot.adapters.teams_harness import CHANNEL, TENANT, activity
@@ -123,6 +123,35 @@ async def test_snooze_button_silences_the_user(teams_dosay) -> None:
     assert "Snoozed" in card_text(confirmation)
     adapter = await run_turn(teams_dosay, activity("it will learn", service_url="https://smba.example/"))
     assert adapter.activity_buffer == []
+
+
+@pytest.mark.parametrize(
+    ("inputs", "stored"),
+    [
+        (
+            {"dosay_feedback_text": "we quoted a vendor", "dosay_feedback_consent": "true"},
+            "we quoted a vendor",
+        ),
+        ({"dosay_feedback_text": "we quoted a vendor", "dosay_feedback_consent": "false"}, None),
+        ({"dosay_feedback_text": "we quoted a vendor"}, None),
+        ({"dosay_feedback_text": "", "dosay_feedback_consent": "true"}, None),
+        ({}, None),
+    ],
+    ids=["consent", "toggle-off", "no-toggle", "nothing-typed", "old-card"],
+)
+async def test_not_a_misconception_form_keeps_text_only_with_consent(teams_dosay, inputs, stored) -> None:
+    value = {"dosay_action": "dosay_not_misconception", "value": "ai-learns-over-time", **inputs}
+    body = activity(None, service_url="https://smba.example/", value=value)
+    adapter = await run_turn(teams_dosay, body)
+    assert adapter.activity_buffer == []  # stored silently
+    assert teams_dosay.store.feedback_rows() == [("ai-learns-over-time", "not_misconception", stored)]
+
+
+def test_consented_text() -> None:
+    assert consented_text({"dosay_feedback_text": "  x  ", "dosay_feedback_consent": "true"}) == "x"
+    assert consented_text({"dosay_feedback_text": "x", "dosay_feedback_consent": True}) is None  # not "true"
+    assert consented_text({"dosay_feedback_text": None, "dosay_feedback_consent": "true"}) is None
+    assert consented_text({"dosay_feedback_text": "y" * 3000, "dosay_feedback_consent": "true"}) == "y" * 2000
 
 
 async def test_settings_off_silences_corrections_but_not_commands(teams_dosay) -> None:

@@ -82,8 +82,33 @@ def test_reply_card_carries_the_whole_reply() -> None:
     assert "NIST AI 600-1" in text
     titles = [a["title"] for a in card["actions"]]
     assert titles[:2] == ["Helpful", "Not a misconception here"] and titles[-1] == "More on Inference"
-    assert all(a["type"] == "Action.Submit" for a in card["actions"])
+    types = [a["type"] for a in card["actions"]]
+    assert types == ["Action.Submit", "Action.ShowCard", "Action.Submit", "Action.Submit"]
     assert card["actions"][0]["data"] == {"dosay_action": "dosay_helpful", "value": "ai-learns-over-time"}
+
+
+def test_not_a_misconception_opens_a_form_whose_consent_starts_off() -> None:
+    """The user's message is never put into the card: the text box starts empty, the toggle off."""
+    reply = _reply()
+    show = teams.reply_card(reply)["actions"][1]
+    form = show["card"]
+    text_input, toggle = form["body"][0], form["body"][1]
+    assert text_input["type"] == "Input.Text" and text_input["id"] == teams.FEEDBACK_TEXT_KEY
+    assert "value" not in text_input and text_input["maxLength"] == teams.FEEDBACK_TEXT_MAX
+    assert toggle["type"] == "Input.Toggle" and toggle["id"] == teams.CONSENT_KEY
+    assert toggle["value"] == toggle["valueOff"] != toggle["valueOn"] == teams.CONSENT_ON
+    assert "phrasebook can be reviewed" in toggle["title"]
+    [send] = form["actions"]
+    assert send["type"] == "Action.Submit"
+    assert send["data"] == {"dosay_action": "dosay_not_misconception", "value": "ai-learns-over-time"}
+
+
+def test_no_words_of_the_users_message_reach_the_card() -> None:
+    """A match carries the user's clause (in ``why`` / ``explanation``); the card never shows it."""
+    words = "canary-words-from-the-users-message"
+    match = Match(entry="ai-learns-over-time", score=0.9, why=f"'{words}' ~ t", clause=words, trigger="t")
+    message = teams.reply_message(build_reply(make_phrasebook(), match))
+    assert words not in json.dumps(message.card) and words not in message.fallback
 
 
 @pytest.mark.parametrize(
