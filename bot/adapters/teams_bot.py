@@ -39,6 +39,7 @@ FEEDBACK: dict[str, Literal["helpful", "not_misconception"]] = {
 _MENTION = re.compile(r"<at\b[^>]*>.*?</at>", re.IGNORECASE | re.DOTALL)
 _TAG = re.compile(r"<[^>]+>")
 _SPACE = re.compile(r"[ \t\u00a0]+")
+_STORED_MAX = 100_000
 
 
 def clean_text(text: str) -> str:
@@ -132,6 +133,8 @@ class TeamsBot:
     def __init__(self, dosay: Dosay, gateway: TeamsGateway) -> None:
         self.dosay = dosay
         self.gateway = gateway
+        #: (tenant, conversation) whose reference is known to be stored: no read per message.
+        self._stored: set[tuple[str, str]] = set()
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
         return await self.gateway.handle(request, self)
@@ -148,10 +151,15 @@ class TeamsBot:
             await self._on_edit(activity, turn)
 
     async def _remember(self, activity: TeamsActivity) -> None:
-        """Keep the conversation reference for daily tips: on install, and on the first message seen."""
-        if not activity.reference:
+        """Keep the conversation reference for daily tips: on install, and on the first message seen.
+
+        Conversations this process has already seen stored are skipped without a database read. Another
+        replica may store the same conversation too: saving a reference is idempotent, and an install
+        always saves (it may carry a new service URL)."""
+        if not activity.reference or activity.kind == "edit":
             return
-        if activity.kind == "edit":
+        key = (activity.tenant, activity.conversation)
+        if activity.kind != "installed" and key in self._stored:
             return
         if activity.kind == "installed" or (
             await self.dosay.conversation_ref("teams", activity.tenant, activity.conversation) is None
@@ -159,6 +167,9 @@ class TeamsBot:
             await self.dosay.save_conversation_ref(
                 "teams", activity.tenant, activity.conversation, activity.reference
             )
+        if len(self._stored) >= _STORED_MAX:
+            self._stored.clear()  # a cache, not a record: forgetting costs one read per conversation
+        self._stored.add(key)
 
     async def _on_message(self, activity: TeamsActivity, turn: TeamsTurn) -> None:
         now = self.dosay.clock()

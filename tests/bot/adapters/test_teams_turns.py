@@ -27,12 +27,11 @@ def teams_dosay(tmp_path, clock) -> Iterator[Dosay]:
     service.close()
 
 
-async def run_turn(dosay: Dosay, body: dict) -> TestAdapter:
+async def run_turn(dosay: Dosay, body: dict, bot: TeamsBot | None = None) -> TestAdapter:
     """One activity through TestAdapter's pipeline into our handler; replies land in activity_buffer."""
     adapter = TestAdapter()
-    handler = _Handler(
-        TeamsBot(dosay, BotbuilderTeamsGateway(BotConfig())), BotbuilderTeamsGateway(BotConfig())
-    )
+    gateway = BotbuilderTeamsGateway(BotConfig())
+    handler = _Handler(bot or TeamsBot(dosay, gateway), gateway)
     await adapter.run_pipeline(TurnContext(adapter, Activity().deserialize(body)), handler.on_turn)
     return adapter
 
@@ -110,6 +109,41 @@ async def test_other_members_joining_store_nothing(teams_dosay) -> None:
 async def test_first_message_stores_the_reference_once(teams_dosay) -> None:
     await run_turn(teams_dosay, activity("lunch?", service_url="https://first.example/"))
     await run_turn(teams_dosay, activity("coffee?", service_url="https://second.example/"))
+    stored = json.loads(await teams_dosay.conversation_ref("teams", TENANT, CHANNEL) or "{}")
+    assert stored["serviceUrl"] == "https://first.example/"
+
+
+async def test_a_conversation_already_stored_is_not_read_again(teams_dosay, monkeypatch) -> None:
+    reads: list[tuple[str, ...]] = []
+    read = teams_dosay.conversation_ref
+
+    async def counted(*args: str) -> str | None:
+        reads.append(args)
+        return await read(*args)
+
+    monkeypatch.setattr(teams_dosay, "conversation_ref", counted)
+    bot = TeamsBot(teams_dosay, BotbuilderTeamsGateway(BotConfig()))
+    for text in ("lunch?", "coffee?", "it will learn"):
+        await run_turn(teams_dosay, activity(text, service_url="https://first.example/"), bot)
+    assert reads == [("teams", TENANT, CHANNEL)]
+    other = activity("tea?", service_url="https://first.example/", kind="groupChat", conversation="19:g@v2")
+    await run_turn(teams_dosay, other, bot)
+    await run_turn(teams_dosay, other, bot)
+    assert reads == [("teams", TENANT, CHANNEL), ("teams", TENANT, "19:g@v2")]
+    # an install always stores (it may bring a new service URL), known conversation or not
+    install = activity(
+        None, service_url="https://moved.example/", activity_type="installationUpdate", action="add"
+    )
+    await run_turn(teams_dosay, install, bot)
+    stored = json.loads(await read("teams", TENANT, CHANNEL) or "{}")
+    assert stored["serviceUrl"] == "https://moved.example/" and len(reads) == 2
+
+
+async def test_a_new_process_reads_the_stored_reference_and_keeps_it(teams_dosay) -> None:
+    """Another replica (a fresh ``TeamsBot``) finds the reference stored and does not overwrite it."""
+    await run_turn(teams_dosay, activity("lunch?", service_url="https://first.example/"))
+    replica = TeamsBot(teams_dosay, BotbuilderTeamsGateway(BotConfig()))
+    await run_turn(teams_dosay, activity("coffee?", service_url="https://second.example/"), replica)
     stored = json.loads(await teams_dosay.conversation_ref("teams", TENANT, CHANNEL) or "{}")
     assert stored["serviceUrl"] == "https://first.example/"
 
