@@ -10,6 +10,12 @@ protocol; ``TeamsBot`` (the turn logic) does not change. See docs/teams.md.
 With an app id every request needs a valid Bot Framework token: a missing, malformed or invalid token,
 or a body that cannot be read, is answered 401 before anything runs. Without an app id the endpoint is
 unauthenticated (Bot Framework Emulator) and is only registered when the server binds to loopback.
+
+The request is authenticated first (``BotFrameworkAuthentication.authenticate_request``, the step
+``CloudAdapter.process_activity`` would start with); then a message, edit, install or button press is
+acknowledged with 200 and its turn runs in the background (``BackgroundTurns``: bounded, errors logged,
+drained at shutdown), as Slack events are acknowledged before their listener runs. Invokes and
+``expectReplies`` deliveries carry their answer in the HTTP response, so they run before it.
 """
 
 from __future__ import annotations
@@ -21,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import web
-from botbuilder.core import CardFactory, TurnContext
+from botbuilder.core import CardFactory, InvokeResponse, TurnContext
 from botbuilder.core.teams import TeamsActivityHandler
 from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
 from botbuilder.schema import (
@@ -30,11 +36,13 @@ from botbuilder.schema import (
     ChannelAccount,
     ConversationParameters,
     ConversationReference,
+    DeliveryModes,
 )
 from botframework.connector.auth import BotFrameworkAuthentication
 
 from bot.adapters import teams_speedups
 from bot.adapters.teams_bot import (
+    BackgroundTurns,
     ConversationType,
     Kind,
     TeamsActivity,
@@ -225,13 +233,19 @@ class BotbuilderTeamsGateway:
     """``TeamsGateway`` on botbuilder's ``CloudAdapter``."""
 
     def __init__(
-        self, config: BotConfig, *, authentication: BotFrameworkAuthentication | None = None
+        self,
+        config: BotConfig,
+        *,
+        authentication: BotFrameworkAuthentication | None = None,
+        max_turns: int = 256,
     ) -> None:
         self.config = config
         self.app_id = config.APP_ID or ""
         self.authenticated = bool(config.APP_ID)
         self.adapter = CloudAdapter(authentication or ConfigurationBotFrameworkAuthentication(config))
         self.adapter.on_turn_error = self._on_turn_error
+        #: Turns acknowledged before they run (bounded; drained at shutdown).
+        self.turns = BackgroundTurns(max_turns)
 
     @staticmethod
     async def _on_turn_error(context: TurnContext, error: Exception) -> None:
@@ -245,6 +259,8 @@ class BotbuilderTeamsGateway:
         return web.json_response({"error": reason}, status=status)
 
     async def handle(self, request: web.Request, bot: TeamsBot) -> web.StreamResponse:
+        """Authenticate, then acknowledge: a message-like activity runs after the 200 (``self.turns``);
+        an invoke or an ``expectReplies`` delivery carries its answer in the response, so it runs first."""
         auth_header = request.headers.get("Authorization", "")
         if self.authenticated and (not auth_header.startswith("Bearer ") or len(auth_header.split(" ")) != 2):
             return self._refuse(401, "missing or malformed Authorization header")
@@ -257,23 +273,32 @@ class BotbuilderTeamsGateway:
         if not isinstance(body, dict) or not body.get("type"):
             return self._refuse(400, "the body is not a Bot Framework activity")
         activity = Activity().deserialize(body)
-        handler = _Handler(bot, self)
-        started = False
-
-        async def on_turn(context: TurnContext) -> None:
-            nonlocal started
-            started = True
-            await handler.on_turn(context)
-
         try:
-            invoke = await self.adapter.process_activity(auth_header, activity, on_turn)
+            # What CloudAdapter.process_activity does first; done here so nothing runs unauthenticated.
+            authenticated = await self.adapter.bot_framework_authentication.authenticate_request(
+                activity, auth_header
+            )
         except Exception as exc:  # PermissionError for a bad token; jwt errors for a malformed one
-            if started:
-                raise
-            return self._refuse(400, f"could not process the activity ({type(exc).__name__})")
-        if invoke is not None:
-            return web.json_response(invoke.body, status=invoke.status)
+            return self._refuse(400, f"could not authenticate the activity ({type(exc).__name__})")
+        handler = _Handler(bot, self)
+
+        async def run() -> InvokeResponse | None:
+            result: InvokeResponse | None = await self.adapter.process_activity(
+                authenticated, activity, handler.on_turn
+            )
+            return result
+
+        if activity.type == ActivityTypes.invoke or activity.delivery_mode == DeliveryModes.expect_replies:
+            invoke = await run()
+            if invoke is not None:
+                return web.json_response(invoke.body, status=invoke.status)
+            return web.Response(status=200)
+        if not await self.turns.start(run):
+            return web.json_response({"error": "shutting down"}, status=503)  # the channel redelivers
         return web.Response(status=200)
+
+    async def drain(self, timeout: float | None = None) -> None:
+        await self.turns.drain(timeout)
 
     async def send_proactive(self, reference: str, message: TeamsMessage) -> str:
         """Post at the top of the stored conversation. Raises when the connector refused it."""
@@ -329,8 +354,14 @@ def register(app: web.Application, dosay: Dosay, settings: Settings) -> None:
     if not settings.teams_enabled and settings.host not in _LOOPBACK:
         log.info("Teams off: set MicrosoftAppId (and MicrosoftAppPassword) to serve %s", ROUTE)
         return
-    bot = TeamsBot(dosay, BotbuilderTeamsGateway(BotConfig.from_settings(settings)))
+    gateway = BotbuilderTeamsGateway(BotConfig.from_settings(settings))
+    bot = TeamsBot(dosay, gateway)
     app[TEAMS_BOT] = bot
     app.router.add_post(ROUTE, bot.handle)
     if settings.teams_enabled:
         app[TIP_SENDERS]["teams"] = bot.send_tip
+
+    async def finish_turns(_app: web.Application) -> None:
+        await gateway.turns.close(timeout=10.0)  # replies already acknowledged to Teams
+
+    app.on_shutdown.append(finish_turns)

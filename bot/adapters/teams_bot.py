@@ -8,9 +8,11 @@ for answering, to ``TeamsBot.on_activity``.
 
 from __future__ import annotations
 
+import asyncio
 import html
 import logging
 import re
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal, Protocol
@@ -122,11 +124,78 @@ class TeamsTurn(Protocol):
 
 
 class TeamsGateway(Protocol):
-    """What an SDK must provide: serve ``POST /api/messages`` and send proactive messages."""
+    """What an SDK must provide: serve ``POST /api/messages``, send proactive messages, and finish the
+    turns it acknowledged before running them (at shutdown, and in tests)."""
 
     async def handle(self, request: web.Request, bot: TeamsBot) -> web.StreamResponse: ...
 
     async def send_proactive(self, reference: str, message: TeamsMessage) -> str: ...
+
+    async def drain(self, timeout: float | None = None) -> None: ...
+
+
+class BackgroundTurns:
+    """Turns that run after their acknowledgement, as Slack listeners run after bolt's ack.
+
+    At most ``limit`` run at once: when all slots are taken, ``start`` waits for one, so under overload
+    the acknowledgement slows down (and the platform backs off or redelivers) instead of queueing
+    without bound. A turn's exception is logged by type (never a message), not raised. ``drain`` waits
+    for running turns and cancels what is left after ``timeout``; after ``close`` nothing new starts.
+    """
+
+    def __init__(self, limit: int = 256) -> None:
+        if limit < 1:
+            raise ValueError("limit must be at least 1")
+        self.limit = limit
+        self.tasks: set[asyncio.Task[None]] = set()
+        self.closed = False
+        self._slots = asyncio.Semaphore(limit)
+
+    async def start(self, turn: Callable[[], Awaitable[object]]) -> bool:
+        """Run ``turn()`` in the background once a slot is free; False when closed (nothing ran)."""
+        if self.closed:
+            return False
+        await self._slots.acquire()
+        if self.closed:
+            self._slots.release()
+            return False
+        task = asyncio.create_task(self._run(turn), name="dosay-teams-turn")
+        self.tasks.add(task)
+        task.add_done_callback(self._finished)
+        return True
+
+    async def _run(self, turn: Callable[[], Awaitable[object]]) -> None:
+        try:
+            await turn()
+        except Exception as exc:
+            log.error("teams turn failed: %s", type(exc).__name__)
+
+    def _finished(self, task: asyncio.Task[None]) -> None:
+        self.tasks.discard(task)
+        self._slots.release()
+
+    async def drain(self, timeout: float | None = None) -> int:
+        """Wait for the running turns (and any that start meanwhile); returns how many were cancelled."""
+        loop = asyncio.get_running_loop()
+        deadline = None if timeout is None else loop.time() + timeout
+        await asyncio.sleep(0)  # let turns scheduled by the last acknowledgements start
+        while self.tasks:
+            left = None if deadline is None else deadline - loop.time()
+            if left is not None and left <= 0:
+                break
+            await asyncio.wait(set(self.tasks), timeout=left)
+        late = list(self.tasks)
+        for task in late:
+            task.cancel()
+        if late:
+            await asyncio.gather(*late, return_exceptions=True)
+            log.warning("teams: %d turns still running at shutdown were cancelled", len(late))
+        return len(late)
+
+    async def close(self, timeout: float | None = None) -> int:
+        """Start nothing new, then ``drain``."""
+        self.closed = True
+        return await self.drain(timeout)
 
 
 class TeamsBot:
@@ -138,6 +207,10 @@ class TeamsBot:
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
         return await self.gateway.handle(request, self)
+
+    async def drain(self, timeout: float | None = None) -> None:
+        """Finish the turns the gateway acknowledged and is still running."""
+        await self.gateway.drain(timeout)
 
     async def on_activity(self, activity: TeamsActivity, turn: TeamsTurn) -> None:
         if activity.is_bot:

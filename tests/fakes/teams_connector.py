@@ -50,6 +50,8 @@ class FakeTeamsConnector:
         self._changed = asyncio.Event()
         self.url = ""
         self.fail_status: int | None = None  # answer every send with this status when set
+        #: When set, every send is recorded and then held until the event is set (a slow connector).
+        self.hold: asyncio.Event | None = None
 
     # --- what was received -------------------------------------------------------------------------
 
@@ -118,6 +120,8 @@ class FakeTeamsConnector:
 
     async def _send(self, request: web.Request) -> web.Response:
         call = await self._record(request)
+        if self.hold is not None:
+            await self.hold.wait()
         if self.fail_status is not None:
             return web.json_response(
                 {"error": {"code": "ServiceError", "message": "fake failure"}}, status=self.fail_status

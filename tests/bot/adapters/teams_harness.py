@@ -1,5 +1,6 @@
 """Teams end-to-end harness: the real aiohttp server with the Teams adapter, Activity JSON posted to
-/api/messages, replies recorded by a loopback fake Bot Framework connector (serviceUrl)."""
+/api/messages, replies recorded by a loopback fake Bot Framework connector (serviceUrl). Turns run after
+the acknowledgement, so ``post`` waits for them (``settle``) unless told not to."""
 
 from __future__ import annotations
 
@@ -90,15 +91,26 @@ class TeamsHarness:
     def url(self) -> str:
         return self.connector.url
 
-    async def post(self, body: dict[str, Any], headers: dict[str, str] | None = None) -> int:
+    async def post(
+        self, body: dict[str, Any], headers: dict[str, str] | None = None, *, settle: bool = True
+    ) -> int:
+        """POST one activity; then (unless ``settle=False``) wait for the turn it started."""
         response = await self.client.post(
             "/api/messages", json=body, headers=headers or {"Content-Type": "application/json"}
         )
         await response.read()
+        if settle:
+            await self.settle()
         return response.status
 
-    async def say(self, text: str | None, **kwargs: Any) -> int:
-        return await self.post(activity(text, service_url=self.url, **kwargs))
+    async def settle(self) -> None:
+        """Wait until every turn acknowledged so far has finished (no sleeps)."""
+        bot = self.client.app.get(teams_adapter.TEAMS_BOT)
+        if bot is not None:  # None: Teams is not served by this app
+            await bot.drain()
+
+    async def say(self, text: str | None, *, settle: bool = True, **kwargs: Any) -> int:
+        return await self.post(activity(text, service_url=self.url, **kwargs), settle=settle)
 
 
 @asynccontextmanager

@@ -22,7 +22,7 @@ from botframework.connector.auth import (
 from botframework.connector.auth.jwt_token_extractor import JwtTokenExtractor, _OpenIdMetadata
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from bot.adapters.teams import BotbuilderTeamsGateway, BotConfig, register
+from bot.adapters.teams import TEAMS_BOT, BotbuilderTeamsGateway, BotConfig, register
 from bot.adapters.teams_bot import TeamsBot
 from bot.server import TIP_SENDERS, build_app
 from bot.service import Dosay
@@ -87,6 +87,9 @@ class _CredentialsFactory(PasswordServiceClientCredentialFactory):
         return _Credentials(app_id, "pw", None, oauth_scope)
 
 
+BOT = web.AppKey("bot", TeamsBot)
+
+
 async def _client(dosay: Dosay) -> TestClient:
     config = BotConfig(APP_ID=APP_ID, APP_PASSWORD="pw")
     authentication = ConfigurationBotFrameworkAuthentication(
@@ -94,8 +97,16 @@ async def _client(dosay: Dosay) -> TestClient:
     )
     bot = TeamsBot(dosay, BotbuilderTeamsGateway(config, authentication=authentication))
     app = web.Application()
+    app[BOT] = bot
     app.router.add_post("/api/messages", bot.handle)
     return TestClient(TestServer(app))
+
+
+async def _post(client: TestClient, body: dict, headers: dict[str, str]) -> int:
+    """POST, then wait for the turn the 200 acknowledged."""
+    response = await client.post("/api/messages", json=body, headers=headers)
+    await client.app[BOT].drain()
+    return response.status
 
 
 async def test_a_signed_channel_token_is_accepted_and_the_reply_carries_our_token(
@@ -104,8 +115,7 @@ async def test_a_signed_channel_token_is_accepted_and_the_reply_carries_our_toke
     async with FakeTeamsConnector() as connector, await _client(teams_dosay) as client:
         body = activity("it will learn", service_url=connector.url)
         headers = {"Authorization": f"Bearer {channel_token(connector.url)}"}
-        response = await client.post("/api/messages", json=body, headers=headers)
-        assert response.status == 200
+        assert await _post(client, body, headers) == 200
         [post] = connector.posts()
     assert post.has_token and "Try saying" in json.dumps(post.card)
 
@@ -123,8 +133,7 @@ async def test_a_token_for_someone_else_is_refused(teams_dosay, channel_signing_
     async with FakeTeamsConnector() as connector, await _client(teams_dosay) as client:
         body = activity("it will learn", service_url=connector.url)
         headers = {"Authorization": f"Bearer {token(connector.url)}"}
-        response = await client.post("/api/messages", json=body, headers=headers)
-        assert response.status == 401 and connector.calls == []
+        assert await _post(client, body, headers) == 401 and connector.calls == []
 
 
 async def test_single_tenant_settings_reach_botbuilder(teams_dosay, channel_signing_key) -> None:
@@ -143,4 +152,5 @@ async def test_single_tenant_settings_reach_botbuilder(teams_dosay, channel_sign
     async with FakeTeamsConnector() as connector, TestClient(TestServer(app)) as client:
         body = activity("it will learn", service_url=connector.url)
         response = await client.post("/api/messages", json=body)
+        await app[TEAMS_BOT].drain()
         assert response.status == 401 and connector.calls == []

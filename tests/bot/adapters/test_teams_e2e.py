@@ -205,6 +205,7 @@ async def test_with_an_app_id_unauthenticated_requests_get_401_and_no_answer(
     async with teams_harness(teams_dosay, APP_ENV) as h:
         body = activity("it will learn", service_url=h.url)
         response = await h.client.post("/api/messages", data=json.dumps(body), headers=headers)
+        await h.settle()  # nothing was started; had it been, it would have finished here
         assert response.status == 401
         assert h.connector.calls == []
     assert teams_dosay.store.count_corrections() == 0
@@ -353,3 +354,50 @@ async def test_helpful_never_stores_text(teams_dosay) -> None:
     async with teams_harness(teams_dosay) as h:
         await h.say(None, value=value)
     assert teams_dosay.store.feedback_rows() == [("inference-is-free", "helpful", None)]
+
+
+# --- the acknowledgement, background turns, connector errors -------------------------------------------
+
+
+async def test_the_acknowledgement_does_not_wait_for_the_connector(teams_dosay) -> None:
+    import asyncio
+
+    async with teams_harness(teams_dosay) as h:
+        h.connector.hold = asyncio.Event()
+        root = new_id()
+        assert await h.say("it will learn from us", activity_id=root, settle=False) == 200
+        [held] = await h.connector.wait_for(count=1)  # the reply is at the connector, unanswered
+        assert held.response_id is None
+        h.connector.hold.set()
+        await h.settle()
+        assert held.response_id is not None
+    # the reply's id came back after the ack and was still recorded (an edit can update it)
+    assert teams_dosay.store.corrections_for_message("teams", TENANT, CHANNEL, root)[0].reply_ref == (
+        held.response_id
+    )
+
+
+async def test_shutdown_finishes_acknowledged_turns(teams_dosay) -> None:
+    import asyncio
+
+    async with teams_harness(teams_dosay) as h:
+        h.connector.hold = asyncio.Event()
+        assert await h.say("inference is free", settle=False) == 200
+        [held] = await h.connector.wait_for(count=1)
+        closing = asyncio.create_task(h.client.close())  # graceful shutdown: drains the turns
+        await asyncio.sleep(0.05)
+        assert not closing.done()  # still waiting for the acknowledged turn
+        h.connector.hold.set()
+        await asyncio.wait_for(closing, 10)
+        assert held.response_id is not None
+        bot = h.client.app[TEAMS_BOT]
+        assert bot.gateway.turns.closed and not bot.gateway.turns.tasks
+
+
+async def test_invokes_stay_synchronous(teams_dosay) -> None:
+    """An invoke's answer is the HTTP response, so its turn runs before it (501: dosay has none)."""
+    async with teams_harness(teams_dosay) as h:
+        body = activity(None, service_url=h.url, activity_type="invoke", name="composeExtension/query")
+        response = await h.client.post("/api/messages", json=body)
+        assert response.status == 501
+        assert not h.client.app[TEAMS_BOT].gateway.turns.tasks
