@@ -15,7 +15,8 @@ The request is authenticated first (``BotFrameworkAuthentication.authenticate_re
 ``CloudAdapter.process_activity`` would start with); then a message, edit, install or button press is
 acknowledged with 200 and its turn runs in the background (``BackgroundTurns``: bounded, errors logged,
 drained at shutdown), as Slack events are acknowledged before their listener runs. Invokes and
-``expectReplies`` deliveries carry their answer in the HTTP response, so they run before it.
+``expectReplies`` deliveries carry their answer in the HTTP response, so they run before it. Failed
+connector calls are counted in ``dosay_web_api_errors_total{platform="teams"}``.
 """
 
 from __future__ import annotations
@@ -23,8 +24,9 @@ from __future__ import annotations
 import copy
 import json
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from aiohttp import web
 from botbuilder.core import CardFactory, InvokeResponse, TurnContext
@@ -57,6 +59,15 @@ from bot.settings import Settings
 
 log = logging.getLogger("dosay.teams")
 teams_speedups.apply()  # msrest's per-client retry list was the Teams hot spot (see the module)
+
+T = TypeVar("T")
+
+
+class Counted(Protocol):
+    """``BotbuilderTeamsGateway.counted``: await a connector call, count its failure."""
+
+    async def __call__(self, method: str, call: Awaitable[T]) -> T: ...
+
 
 ROUTE = "/api/messages"
 #: The Teams bot of this app (its ``send_tip`` is the scheduler's sender), for tests and the CLI.
@@ -148,11 +159,19 @@ def translate(activity: Activity, kind: Kind) -> TeamsActivity:
     )
 
 
-async def _send_new(context: TurnContext, message: TeamsMessage, reference: ConversationReference) -> str:
+def connector_error(exc: BaseException) -> str:
+    """A bounded label for a failed connector call: ``http_<status>`` or the exception's type."""
+    status = getattr(getattr(exc, "response", None), "status_code", None)
+    return f"http_{status}" if isinstance(status, int) else type(exc).__name__[:64]
+
+
+async def _send_new(
+    context: TurnContext, message: TeamsMessage, reference: ConversationReference, counted: Counted
+) -> str:
     """A new message (not a reply) in the reference's conversation."""
     outgoing = TurnContext.apply_conversation_reference(message_activity(message), reference)
     outgoing.reply_to_id = None
-    responses = await context.adapter.send_activities(context, [outgoing])
+    responses = await counted("send_to_conversation", context.adapter.send_activities(context, [outgoing]))
     return str(responses[0].id or "") if responses else ""
 
 
@@ -178,7 +197,9 @@ class _Turn:
         outgoing = TurnContext.apply_conversation_reference(
             message_activity(message), self._thread_reference()
         )
-        responses = await self.context.adapter.send_activities(self.context, [outgoing])
+        method = "reply_to_activity" if outgoing.reply_to_id else "send_to_conversation"
+        sends = self.context.adapter.send_activities(self.context, [outgoing])
+        responses = await self.gateway.counted(method, sends)
         return str(responses[0].id or "") if responses else ""
 
     async def reply_privately(self, message: TeamsMessage) -> str:
@@ -193,7 +214,9 @@ class _Turn:
         )
         outgoing.id = activity_id
         outgoing.reply_to_id = None
-        await self.context.adapter.update_activity(self.context, outgoing)
+        await self.gateway.counted(
+            "update_activity", self.context.adapter.update_activity(self.context, outgoing)
+        )
 
 
 class _Handler(TeamsActivityHandler):
@@ -246,6 +269,17 @@ class BotbuilderTeamsGateway:
         self.adapter.on_turn_error = self._on_turn_error
         #: Turns acknowledged before they run (bounded; drained at shutdown).
         self.turns = BackgroundTurns(max_turns)
+        #: Called with (connector method, error label) for every failed connector call (``/metrics``).
+        self.on_connector_error: Callable[[str, str], None] | None = None
+
+    async def counted(self, method: str, call: Awaitable[T]) -> T:
+        """Await a connector call; a failure is reported to ``on_connector_error`` and re-raised."""
+        try:
+            return await call
+        except Exception as exc:
+            if self.on_connector_error is not None:
+                self.on_connector_error(method, connector_error(exc))
+            raise
 
     @staticmethod
     async def _on_turn_error(context: TurnContext, error: Exception) -> None:
@@ -309,7 +343,7 @@ class BotbuilderTeamsGateway:
 
         async def send(context: TurnContext) -> None:
             try:
-                sent.append(await _send_new(context, message, conversation))
+                sent.append(await _send_new(context, message, conversation, self.counted))
             except Exception as exc:  # the adapter's turn-error handler would swallow it
                 failed.append(exc)
 
@@ -335,12 +369,17 @@ class BotbuilderTeamsGateway:
         async def send(context: TurnContext) -> None:
             try:
                 reference = TurnContext.get_conversation_reference(context.activity)
-                sent.append(await _send_new(context, message, reference))
+                sent.append(await _send_new(context, message, reference, self.counted))
             except Exception as exc:
                 failed.append(exc)
 
-        await self.adapter.create_conversation(
-            self.app_id, send, parameters, incoming.channel_id, incoming.service_url
+        # The callback's own send is counted there; this counts the create_conversation call (or the
+        # token it needs) failing.
+        await self.counted(
+            "create_conversation",
+            self.adapter.create_conversation(
+                self.app_id, send, parameters, incoming.channel_id, incoming.service_url
+            ),
         )
         if failed:
             raise failed[0]
@@ -361,7 +400,16 @@ def register(app: web.Application, dosay: Dosay, settings: Settings) -> None:
     if settings.teams_enabled:
         app[TIP_SENDERS]["teams"] = bot.send_tip
 
+    async def count_connector_errors(app: web.Application) -> None:
+        from bot.metrics import METRICS  # registered after the adapters (see bot.server.build_app)
+
+        metrics = app.get(METRICS)
+        if metrics is not None:
+            errors = metrics.web_api_errors
+            gateway.on_connector_error = lambda method, error: errors.labels("teams", method, error).inc()
+
     async def finish_turns(_app: web.Application) -> None:
         await gateway.turns.close(timeout=10.0)  # replies already acknowledged to Teams
 
+    app.on_startup.append(count_connector_errors)
     app.on_shutdown.append(finish_turns)

@@ -52,6 +52,8 @@ class FakeTeamsConnector:
         self.fail_status: int | None = None  # answer every send with this status when set
         #: When set, every send is recorded and then held until the event is set (a slow connector).
         self.hold: asyncio.Event | None = None
+        #: When True, every send is recorded and its connection closed without an answer.
+        self.drop = False
 
     # --- what was received -------------------------------------------------------------------------
 
@@ -122,6 +124,9 @@ class FakeTeamsConnector:
         call = await self._record(request)
         if self.hold is not None:
             await self.hold.wait()
+        if self.drop and request.transport is not None:
+            request.transport.abort()
+            raise asyncio.CancelledError  # nothing is answered on an aborted connection
         if self.fail_status is not None:
             return web.json_response(
                 {"error": {"code": "ServiceError", "message": "fake failure"}}, status=self.fail_status

@@ -401,3 +401,46 @@ async def test_invokes_stay_synchronous(teams_dosay) -> None:
         response = await h.client.post("/api/messages", json=body)
         assert response.status == 501
         assert not h.client.app[TEAMS_BOT].gateway.turns.tasks
+
+
+async def test_connector_errors_are_counted_and_logged_and_the_ack_is_200(teams_dosay, caplog) -> None:
+    async with teams_harness(teams_dosay) as h:
+        h.connector.fail_status = 500
+        assert await h.say("it will learn from us") == 200
+        await h.say("settings mode ephemeral", mentioned=True)  # the command's reply fails too
+        h.connector.fail_status = 502
+        await h.say("inference is free", conversation="19:other@thread.tacv2")
+        metrics = await (await h.client.get("/metrics")).text()
+    counted = {
+        line.split("{", 1)[1].split("}", 1)[0]: float(line.rsplit(" ", 1)[1])
+        for line in metrics.splitlines()
+        if line.startswith("dosay_web_api_errors_total{")
+    }
+    assert counted == {
+        'error="http_500",method="reply_to_activity",platform="teams"': 2.0,
+        'error="http_502",method="reply_to_activity",platform="teams"': 1.0,
+    }
+    assert "it will learn" not in caplog.text and "inference is free" not in caplog.text
+    assert "teams reply failed for entry ai-learns-over-time: ErrorResponseException" in caplog.text
+
+
+async def test_a_connection_dropped_by_the_connector_is_counted(teams_dosay) -> None:
+    async with teams_harness(teams_dosay) as h:
+        h.connector.drop = True
+        assert await h.say("inference is free") == 200
+        metrics = await (await h.client.get("/metrics")).text()
+    [line] = [m for m in metrics.splitlines() if m.startswith("dosay_web_api_errors_total{")]
+    labels = 'error="ClientRequestError",method="reply_to_activity",platform="teams"'
+    assert line == f"dosay_web_api_errors_total{{{labels}}} 1.0"
+
+
+async def test_ephemeral_fallback_counts_a_failed_one_to_one_chat(teams_dosay) -> None:
+    async with teams_harness(teams_dosay) as h:
+        await h.say("settings mode ephemeral", mentioned=True)
+        h.connector.fail_status = 403
+        await h.say("it will learn from you")
+        metrics = await (await h.client.get("/metrics")).text()
+    assert (
+        'dosay_web_api_errors_total{error="http_403",method="send_to_conversation",platform="teams"} 1.0'
+        in metrics
+    )
