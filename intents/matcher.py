@@ -5,8 +5,9 @@ Pipeline per message (pure, no I/O):
 1. ``normalize.segments``: strip markup, drop code, split into clauses, flag quoted clauses.
 2. ``canonical`` spelling, then typo repair against the phrasebook's own vocabulary.
 3. Concept gate: an entry is a candidate for a clause only if every one of its ``requires``
-   groups is present. An inverted index on each entry's first group finds the candidates, so
-   the cost of a clause grows with its words, not with the size of the phrasebook.
+   groups is present (and a word starts with one of its anchor words). An inverted index on words
+   every candidate clause must hold finds the candidates, so the cost of a clause grows with its
+   words, not with the size of the phrasebook.
 4. Score: rapidfuzz similarity of the clause to the entry's triggers (prefiltered in C).
 5. Guards: negation parity against the trigger, meta-talk about the wording, quotation.
 6. Per-entry threshold; one best answer per message, others ranked behind it.
@@ -15,7 +16,7 @@ Pipeline per message (pure, no I/O):
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -48,12 +49,14 @@ _NEVER_REPAIR = frozenset(
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class _CompiledEntry:
     entry: Entry
     wordings: tuple[str, ...]
     gates: tuple[_Gate, ...]
     excludes: _Gate | None
+    #: First words of the terms of the most distinctive requires group (see ``_anchor_words``).
+    anchors: frozenset[str]
     triggers: tuple[str, ...]
     trigger_lengths: tuple[int, ...]
     trigger_negated: tuple[bool, ...]
@@ -62,13 +65,24 @@ class _CompiledEntry:
     def all_gates(self) -> tuple[_Gate, ...]:
         return (*self.gates, self.excludes) if self.excludes else self.gates
 
+    def admits(self, view: _ClauseView) -> bool:
+        """A candidate: every requires group is present, no exclude is, a clause word starts with an
+        anchor word. (Anchors first keyed the index, and gates can pass without them: "needs a 'bespoke
+        model'" passes, but its word "'bespoke" starts with no anchor. So they stay part of the rule.)"""
+        for gate in self.gates:
+            if not gate.present(view):
+                return False
+        if self.excludes is not None and self.excludes.present(view):
+            return False
+        return not self.anchors.isdisjoint(view.prefixes)
+
 
 @dataclass(frozen=True)
 class _ClauseView:
     """The word sets a gate checks: prefixes of every word (and hyphen piece), and whole words.
 
     ``prefixes`` keeps only the prefixes some lookup can ask about (``lookups``: anchor words, stems,
-    phrase ends); any other prefix would never be asked for, so the answers are the same.
+    phrase keys); any other prefix would never be asked for, so the answers are the same.
     """
 
     text: str
@@ -108,24 +122,24 @@ class _Gate:
     stems: frozenset[str]
     words: frozenset[str]
     phrases: re.Pattern[str] | None
-    #: Last words of the phrases. In a match the last word follows a space, so it begins a word of the
-    #: clause: a clause with no word starting with one of these cannot match and is not searched.
-    #: None (always search) when a last word holds a '?', which clause words are compared without.
-    phrase_ends: frozenset[str] | None
+    #: One word of each phrase, its longest after the first. In a match that word follows a space, so a
+    #: word of the clause starts with it: if none does, no phrase can match and the regex is not run.
+    #: None (always run it) when one of them holds a '?', which clause words are compared without.
+    phrase_keys: frozenset[str] | None
 
     @classmethod
     def of(cls, terms: list[str]) -> _Gate:
         stems: set[str] = set()
         words: set[str] = set()
         phrases: list[str] = []
-        ends: set[str] = set()
+        keys: set[str] = set()
         for term in terms:
             parts = canonical(term).split()
             if not parts:
                 raise ValueError(f"empty term '{term}'")
             if len(parts) > 1:
                 phrases.append(r"\b" + r"\w*\s+(?:\w+\s+)?".join(re.escape(w) for w in parts))
-                ends.add(parts[-1])
+                keys.add(max(parts[1:], key=len))
             elif len(parts[0]) <= 3:
                 words.add(parts[0])
             else:
@@ -134,7 +148,7 @@ class _Gate:
             frozenset(stems),
             frozenset(words),
             re.compile("|".join(phrases)) if phrases else None,
-            None if any("?" in end for end in ends) else frozenset(ends),
+            None if any("?" in key for key in keys) else frozenset(keys),
         )
 
     def present(self, view: _ClauseView) -> bool:
@@ -149,11 +163,22 @@ class _Gate:
         )
 
     def _may_hold_phrase(self, view: _ClauseView) -> bool:
-        return self.phrase_ends is None or not self.phrase_ends.isdisjoint(view.prefixes)
+        return self.phrase_keys is None or not self.phrase_keys.isdisjoint(view.prefixes)
 
     def prefix_lookups(self) -> frozenset[str]:
         """The word prefixes ``present`` can look up."""
-        return self.stems | (self.phrase_ends or frozenset())
+        return self.stems | (self.phrase_keys or frozenset())
+
+    def index_keys(self) -> _IndexKeys | None:
+        """Words of which a clause passing this gate holds one: prefixes of its words, or whole words.
+        None when a phrase gives no such word (see ``phrase_keys``)."""
+        if self.phrases is not None and self.phrase_keys is None:
+            return None
+        return self.prefix_lookups(), self.words
+
+
+#: (prefixes, whole words) that an index files an entry under.
+_IndexKeys = tuple[frozenset[str], frozenset[str]]
 
 
 def _compile_entry(entry: Entry) -> _CompiledEntry:
@@ -169,6 +194,7 @@ def _compile_entry(entry: Entry) -> _CompiledEntry:
         entry=entry,
         gates=gates,
         excludes=_Gate.of(entry.excludes) if entry.excludes else None,
+        anchors=frozenset(_anchor_words(entry.requires)),
         triggers=triggers,
         trigger_lengths=tuple(len(t.split()) for t in triggers),
         trigger_negated=tuple(guards.is_negated(canonical(t)) for t in wordings),
@@ -195,17 +221,62 @@ def _stemmed(text: str) -> str:
     return _SUFFIX.sub("", text)
 
 
+class _EntryIndex:
+    """Finds the entries a clause may be a candidate for from the clause's words.
+
+    An entry is filed under the keys of one condition every candidate clause meets: its anchor words or
+    one of its requires groups (a clause passing a gate holds one of the gate's ``index_keys``). Of
+    those, the one expected to bring the entry up least often: keys few entries share, and no short
+    prefix ("co" starts "cost", "could", "company"). So a clause meets few entries beyond its own.
+    """
+
+    def __init__(self, entries: tuple[_CompiledEntry, ...]) -> None:
+        options = [_index_options(compiled) for compiled in entries]
+        # How many entries could be filed under each key.
+        shared = Counter(key for keys in options for key in {k for p, w in keys for k in p | w})
+        self._by_prefix: dict[str, list[_CompiledEntry]] = defaultdict(list)
+        self._by_word: dict[str, list[_CompiledEntry]] = defaultdict(list)
+        for compiled, keys in zip(entries, options, strict=True):
+            prefixes, words = min(keys, key=lambda option: _reach(option, shared))
+            for key in prefixes:
+                self._by_prefix[key].append(compiled)
+            for key in words:
+                self._by_word[key].append(compiled)
+
+    def reached(self, view: _ClauseView) -> list[_CompiledEntry]:
+        """Each entry filed under a prefix or a whole word of the clause, once."""
+        found: dict[_CompiledEntry, None] = {}
+        for key in view.prefixes & self._by_prefix.keys():
+            for compiled in self._by_prefix[key]:
+                found[compiled] = None
+        for key in view.words & self._by_word.keys():
+            for compiled in self._by_word[key]:
+                found[compiled] = None
+        return list(found)
+
+
+def _index_options(compiled: _CompiledEntry) -> list[_IndexKeys]:
+    gate_keys = (gate.index_keys() for gate in compiled.gates)
+    return [(compiled.anchors, frozenset()), *(keys for keys in gate_keys if keys is not None)]
+
+
+def _reach(keys: _IndexKeys, shared: Counter[str]) -> int:
+    """Roughly how often keys bring entries up: the entries sharing each key, times 4 for a short word
+    ("it", "you": common) and times 16 for a short prefix (it starts many words as well)."""
+    prefixes, words = keys
+    short_prefix, short_word = 16, 4  # whole-word keys are all short (longer terms are stems)
+    return sum(shared[key] * (short_prefix if len(key) <= 3 else 1) for key in prefixes) + sum(
+        shared[word] * short_word for word in words
+    )
+
+
 class Matcher:
     """Built once per phrasebook; ``match`` is pure and safe to call from many threads."""
 
     def __init__(self, phrasebook: Phrasebook) -> None:
         self._phrasebook = phrasebook
         self._entries = tuple(_compile_entry(e) for e in phrasebook.entries.values())
-        # Inverted index: first word of every term of an entry's most distinctive requires group → entries.
-        self._anchors: dict[str, list[_CompiledEntry]] = defaultdict(list)
-        for compiled in self._entries:
-            for first_word in _anchor_words(compiled.entry.requires):
-                self._anchors[first_word].append(compiled)
+        self._index = _EntryIndex(self._entries)
         vocabulary: set[str] = set()
         for compiled in self._entries:
             for wording in compiled.wordings:
@@ -216,8 +287,9 @@ class Matcher:
         self._vocabulary = frozenset(vocabulary)
         self._repair_words = tuple(sorted(w for w in vocabulary if len(w) >= 4 and w.isalpha()))
         self._repair = lru_cache(maxsize=65_536)(self._repair_uncached)
-        self._prefix_lookups = frozenset(self._anchors).union(
-            *(gate.prefix_lookups() for compiled in self._entries for gate in compiled.all_gates())
+        self._prefix_lookups = frozenset().union(
+            *(compiled.anchors for compiled in self._entries),
+            *(gate.prefix_lookups() for compiled in self._entries for gate in compiled.all_gates()),
         )
 
     @property
@@ -297,18 +369,7 @@ class Matcher:
         return " ".join(map(self._repair, canonical(clause).split()))  # repair keeps non-alphabetic words
 
     def _gated(self, view: _ClauseView) -> list[_CompiledEntry]:
-        seen: set[str] = set()
-        passed: list[_CompiledEntry] = []
-        for prefix in view.prefixes & self._anchors.keys():
-            for compiled in self._anchors[prefix]:
-                if compiled.entry.id in seen:
-                    continue
-                seen.add(compiled.entry.id)
-                if all(gate.present(view) for gate in compiled.gates) and not (
-                    compiled.excludes and compiled.excludes.present(view)
-                ):
-                    passed.append(compiled)
-        return passed
+        return [compiled for compiled in self._index.reached(view) if compiled.admits(view)]
 
     @staticmethod
     def _claim_negated(parts: list[str], views: list[_ClauseView], compiled: _CompiledEntry) -> bool:
