@@ -389,32 +389,28 @@ class Matcher:
         maximum over the values these two passes return; nothing is scored twice.
         """
         cutoff = compiled.threshold * 100 - 1e-6
-        by_set = {
-            i: score
-            for _, score, i in process.extract(
-                text, compiled.triggers, scorer=fuzz.token_set_ratio, score_cutoff=cutoff, limit=None
-            )
-        }
-        by_sort = {
-            i: score
-            for _, score, i in process.extract(
-                text, compiled.triggers, scorer=fuzz.token_sort_ratio, score_cutoff=cutoff, limit=None
-            )
-        }
+        by_set = process.extract(
+            text, compiled.triggers, scorer=fuzz.token_set_ratio, score_cutoff=cutoff, limit=None
+        )
+        by_sort = process.extract(
+            text, compiled.triggers, scorer=fuzz.token_sort_ratio, score_cutoff=cutoff, limit=None
+        )
         if not by_set and not by_sort:
             _, score, index = process.extractOne(text, compiled.triggers, scorer=fuzz.token_set_ratio)
             return float(score), int(index), compiled.trigger_negated[index] == negated
+        scores = {i: score for _, score, i in by_sort}  # trigger index → max(sort, set × length factor)
         length = len(text.split())
-        scored = []
-        for i in by_set.keys() | by_sort.keys():
+        for _, score, i in by_set:
             trigger_length = compiled.trigger_lengths[i]
             spread = abs(length - trigger_length) / max(length, trigger_length, 1)
-            scored.append((max(by_sort.get(i, 0.0), by_set.get(i, 0.0) * (1.0 - 0.35 * spread)), i))
-        agreeing = [pair for pair in scored if compiled.trigger_negated[pair[1]] == negated]
+            weighted, by_sort_score = score * (1.0 - 0.35 * spread), scores.get(i, 0.0)
+            scores[i] = weighted if weighted > by_sort_score else by_sort_score
+        negated_trigger = compiled.trigger_negated
+        agreeing = [(score, i) for i, score in scores.items() if negated_trigger[i] == negated]
         if agreeing:
             score, index = max(agreeing)
             return score, index, True
-        score, index = max(scored)
+        score, index = max((score, i) for i, score in scores.items())
         return score, index, False
 
     def _score_segment(
