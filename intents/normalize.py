@@ -55,8 +55,21 @@ class Segment:
 
 def strip_markup(text: str) -> str:
     """Remove code, mentions and markup; keep link labels, channel names and plain words."""
-    text = _FENCED_CODE.sub("\n", text)
-    text = _INLINE_CODE.sub(" ", text)
+    if "`" in text:
+        text = _FENCED_CODE.sub("\n", text)
+        text = _INLINE_CODE.sub(" ", text)
+    if "<" in text:  # every tag, mention and link starts with one
+        text = _strip_tags(text)
+    text = html.unescape(text)
+    text = _BARE_URL.sub(" ", text)
+    text = _EMOJI.sub(" ", text)
+    if "*" in text or "_" in text or "~" in text:
+        text = _EMPHASIS.sub("", text)
+    return text
+
+
+def _strip_tags(text: str) -> str:
+    """HTML code and tags, Teams mentions, Slack mentions, channels and links (blockquotes become '>')."""
     text = _HTML_CODE.sub(" ", text)
     text = _TEAMS_MENTION.sub(" ", text)
     text = _SLACK_USER.sub(" ", text)
@@ -67,13 +80,7 @@ def strip_markup(text: str) -> str:
         lambda m: "\n" + "\n".join("> " + ln for ln in m.group(1).splitlines()) + "\n", text
     )
     text = _HTML_BREAK.sub("\n", text)
-    text = _HTML_TAG.sub(" ", text)
-    text = html.unescape(text)
-    text = _BARE_URL.sub(" ", text)
-    text = _EMOJI.sub(" ", text)
-    if "*" in text or "_" in text or "~" in text:
-        text = _EMPHASIS.sub("", text)
-    return text
+    return _HTML_TAG.sub(" ", text)
 
 
 def looks_like_code(line: str) -> bool:
