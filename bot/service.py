@@ -25,7 +25,7 @@ from pydantic import BaseModel, ConfigDict
 
 from bot import core, policy
 from bot.core_types import Decision, InboundMessage, Platform, Reply
-from bot.policy import ChannelSettings, HistoryFacts
+from bot.policy import ChannelSettings
 from bot.replies import build_reply
 from bot.storage.store import CorrectionRecord, Store
 from intents.lookup import LookupResult, search
@@ -126,9 +126,13 @@ class Dosay:
         if msg.is_bot:
             return Decision(action="silent", reason="bot")
         now = msg.received_at
-        if not await self._io(self.store.claim_delivery, self._delivery_keys(msg), now):
+        # the claim and the channel's settings in one trip to the database thread (``dosay bench e2e``)
+        claimed, stored = await self._io(
+            self.store.claim_message, self._delivery_keys(msg), now, msg.platform, msg.workspace, msg.channel
+        )
+        if not claimed:
             return Decision(action="silent", reason="duplicate")
-        settings = await self.channel_settings(msg.platform, msg.workspace, msg.channel)
+        settings = stored or self._default_settings(msg.platform, msg.workspace, msg.channel)
         early = core.pre_check(msg, settings)
         if early is not None:
             return early
@@ -136,7 +140,15 @@ class Dosay:
         matches = await asyncio.to_thread(self.matcher.match, msg.text)
         if not matches:
             return Decision(action="silent", reason="no-match")
-        facts = await self._io(self._facts, msg, [m.entry for m in matches])
+        facts = await self._io(
+            self.store.history_facts,
+            msg.platform,
+            msg.workspace,
+            msg.channel,
+            msg.user,
+            msg.thread_root,
+            [m.entry for m in matches],
+        )
         decision = core.decide(msg, matches, settings, facts, self.phrasebook, cooldown=self.cooldown)
         if decision.reply is None:
             return decision
@@ -154,15 +166,6 @@ class Dosay:
         if not await self._io(self.store.record_correction, record):
             return Decision(action="silent", reason="already-in-thread")
         return decision
-
-    def _facts(self, msg: InboundMessage, entry_ids: list[str]) -> HistoryFacts:
-        return HistoryFacts(
-            snoozed_until=self.store.snoozed_until(msg.platform, msg.workspace, msg.user),
-            in_thread=frozenset(
-                self.store.entries_in_thread(msg.platform, msg.workspace, msg.channel, msg.thread_root)
-            ),
-            last_in_channel=self.store.last_corrections(msg.platform, msg.workspace, msg.channel, entry_ids),
-        )
 
     async def record_reply(self, msg: InboundMessage, decision: Decision, reply_ref: str) -> None:
         """Remember where the reply went (Slack: its ts) so an edit can update it."""
@@ -229,7 +232,10 @@ class Dosay:
 
     async def channel_settings(self, platform: Platform, workspace: str, channel: str) -> ChannelSettings:
         found = await self._io(self.store.get_channel_settings, platform, workspace, channel)
-        return found or ChannelSettings(
+        return found or self._default_settings(platform, workspace, channel)
+
+    def _default_settings(self, platform: Platform, workspace: str, channel: str) -> ChannelSettings:
+        return ChannelSettings(
             platform=platform,
             workspace=workspace,
             channel=channel,

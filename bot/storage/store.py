@@ -1,28 +1,61 @@
-"""``Store``: every database read and write of dosay, synchronous SQLAlchemy 2.
+"""``Store``: every database read and write of dosay, synchronous SQLAlchemy 2 Core.
 
 The service runs these methods in a thread pool. Cross-process guarantees come from constraints:
 ``claim_delivery`` and ``claim_tip`` are INSERTs that fail on a duplicate key; the correction's
 unique key is the once-per-thread rule. Works on SQLite (file) and PostgreSQL (``postgresql+psycopg://``).
+
+Cheap per event (found with ``dosay bench e2e`` and py-spy): a method is one unit of work on one pooled
+connection, most of them a single statement in autocommit mode (no BEGIN / COMMIT round trips, no ORM
+session); a new message's claim and its channel's settings share one trip to the database thread
+(``claim_message``), the history facts are one query (``history_facts``). Instead of
+``pool_pre_ping`` (a ``SELECT 1`` before every checkout) a unit of work that finds its pooled connection
+dead runs once more on a fresh one (``_run``).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import Engine, create_engine, delete, event, func, select, text
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy import (
+    Connection,
+    Engine,
+    String,
+    Table,
+    create_engine,
+    delete,
+    event,
+    func,
+    insert,
+    literal_column,
+    null,
+    select,
+    text,
+    type_coerce,
+    union_all,
+    update,
+)
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from bot.core_types import Platform
-from bot.policy import ChannelSettings
+from bot.policy import ChannelSettings, HistoryFacts
 from bot.storage import models as m
 
 _SCHEMA_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
+T = TypeVar("T")
+
+_TABLES = m.Base.metadata.tables
+_EVENTS = _TABLES[m.ProcessedEvent.__tablename__]
+_CORRECTIONS = _TABLES[m.Correction.__tablename__]
+_FEEDBACK = _TABLES[m.Feedback.__tablename__]
+_SETTINGS = _TABLES[m.ChannelSetting.__tablename__]
+_SNOOZES = _TABLES[m.Snooze.__tablename__]
+_TIPS = _TABLES[m.TipLog.__tablename__]
+_REFS = _TABLES[m.ConversationRef.__tablename__]
 
 
 @dataclass(frozen=True)
@@ -49,9 +82,15 @@ class StoredCorrection:
 
 
 def make_engine(url: str, *, schema: str | None = None) -> Engine:
-    """An engine for ``url``; ``schema`` (PostgreSQL only) isolates e.g. one test run."""
+    """An engine for ``url``; ``schema`` (PostgreSQL only) isolates e.g. one test run.
+
+    No ``pool_pre_ping``: it cost a ``SELECT 1`` round trip per checkout (21% of the database threads'
+    time on PostgreSQL under load). A connection that died in the pool (database restarted, backend
+    terminated) fails its next statement; SQLAlchemy then invalidates every connection of the pool and
+    ``Store._run`` runs the unit of work again on a fresh one.
+    """
     # hide_parameters: a database error never quotes row values (feedback text) into logs
-    kwargs: dict[str, Any] = {"pool_pre_ping": True, "hide_parameters": True}
+    kwargs: dict[str, Any] = {"hide_parameters": True}
     if url.startswith("sqlite"):
         kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
     else:
@@ -81,7 +120,8 @@ class Store:
     def __init__(self, engine: Engine, *, schema: str | None = None) -> None:
         self.engine = engine
         self.schema = schema
-        self._sessions = sessionmaker(engine, expire_on_commit=False)
+        # Each statement its own transaction: a one-statement unit of work costs no BEGIN/COMMIT round trip.
+        self._autocommit = engine.execution_options(isolation_level="AUTOCOMMIT")
 
     @classmethod
     def open(cls, url: str, *, schema: str | None = None, migrate: bool = True) -> Store:
@@ -106,146 +146,215 @@ class Store:
     def close(self) -> None:
         self.engine.dispose()
 
-    @contextmanager
-    def _session(self) -> Iterator[Session]:
-        with self._sessions() as session, session.begin():
-            yield session
+    def _run(self, work: Callable[[Connection], T], *, atomic: bool = False) -> T:
+        """``work`` on one pooled connection: autocommit (one statement = one transaction), or one
+        transaction when ``atomic``.
 
-    def _insert_unique(self, rows: list[Any]) -> bool:
-        try:
-            with self._session() as session:
-                session.add_all(rows)
-        except IntegrityError:
-            return False
-        return True
+        When the pooled connection turns out dead (SQLAlchemy flags the error ``connection_invalidated``
+        and invalidates the whole pool), the work runs once more on a fresh connection. This replaces
+        ``pool_pre_ping``. It is safe because a unit of work in autocommit mode writes at most once, in
+        its last statement (a dead pooled connection fails the first one), and an atomic one is rolled
+        back; an error while committing is not retried (its outcome is unknown).
+        """
+        engine = self.engine if atomic else self._autocommit
+        for attempt in (1, 2):
+            with engine.connect() as conn:
+                try:
+                    result = work(conn)
+                except DBAPIError as exc:
+                    if attempt == 1 and exc.connection_invalidated:
+                        continue
+                    raise
+                conn.commit()
+                return result
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _upsert(self, table: Table, key: Mapping[str, Any], values: Mapping[str, Any]) -> Any:
+        """INSERT ... ON CONFLICT (key) DO UPDATE: one atomic statement, also when two processes race."""
+        dialect = sqlite if self.is_sqlite else postgresql
+        statement = dialect.insert(table).values({**key, **values})
+        return statement.on_conflict_do_update(index_elements=list(key), set_=dict(values))
 
     def ping(self) -> bool:
-        with self.engine.connect() as conn:
-            conn.execute(text("SELECT 1"))
+        self._run(lambda conn: conn.execute(text("SELECT 1")))
         return True
 
     # --- dedupe -----------------------------------------------------------------------------------
 
+    @staticmethod
+    def _claim(conn: Connection, keys: list[str], now: datetime) -> bool:
+        # One multi-row INSERT (not executemany): atomic in autocommit mode, all keys or none.
+        rows = [{"key": key, "created_at": now} for key in dict.fromkeys(key[:255] for key in keys)]
+        try:
+            conn.execute(insert(_EVENTS).values(rows))
+        except IntegrityError:
+            conn.rollback()
+            return False
+        return True
+
     def claim_delivery(self, keys: list[str], now: datetime) -> bool:
         """True when none of ``keys`` was seen before (and now they are); False = a duplicate."""
-        return self._insert_unique([m.ProcessedEvent(key=key[:255], created_at=now) for key in keys])
+        return self._run(lambda conn: self._claim(conn, keys, now))
+
+    def claim_message(
+        self, keys: list[str], now: datetime, platform: Platform, workspace: str, channel: str
+    ) -> tuple[bool, ChannelSettings | None]:
+        """``claim_delivery`` and, when claimed, the channel's stored settings: one trip to the database.
+
+        (False, None) = a duplicate; (True, None) = claimed, the channel has no stored settings.
+        """
+
+        def work(conn: Connection) -> tuple[bool, ChannelSettings | None]:
+            # the read first: the claim, the only write, comes last (see ``_run`` on retries)
+            settings = self._settings(conn, platform, workspace, channel)
+            return (True, settings) if self._claim(conn, keys, now) else (False, None)
+
+        return self._run(work)
 
     # --- corrections --------------------------------------------------------------------------------
 
     def record_correction(self, record: CorrectionRecord) -> bool:
         """False when this entry was already corrected in this thread (by any process)."""
-        row = m.Correction(
-            platform=record.platform,
-            workspace=record.workspace,
-            channel=record.channel,
-            thread_root=record.thread_root,
-            message_id=record.message_id,
-            user=record.user,
-            entry_id=record.entry_id,
-            action=record.action,
-            created_at=record.created_at,
-        )
-        return self._insert_unique([row])
+        row = {
+            "platform": record.platform,
+            "workspace": record.workspace,
+            "channel": record.channel,
+            "thread_root": record.thread_root,
+            "message_id": record.message_id,
+            "user": record.user,
+            "entry_id": record.entry_id,
+            "action": record.action,
+            "created_at": record.created_at,
+        }
+        return self._insert_unique(_CORRECTIONS, row)
+
+    def _insert_unique(self, table: Table, row: dict[str, Any]) -> bool:
+        def work(conn: Connection) -> bool:
+            try:
+                conn.execute(insert(table).values(row))
+            except IntegrityError:
+                conn.rollback()
+                return False
+            return True
+
+        return self._run(work)
 
     def entries_in_thread(self, platform: str, workspace: str, channel: str, thread_root: str) -> set[str]:
-        with self._session() as session:
-            rows = session.scalars(
-                select(m.Correction.entry_id).where(
-                    m.Correction.platform == platform,
-                    m.Correction.workspace == workspace,
-                    m.Correction.channel == channel,
-                    m.Correction.thread_root == thread_root,
-                )
-            )
-            return set(rows)
+        c = _CORRECTIONS.c
+        query = select(c.entry_id).where(*_in_thread(platform, workspace, channel, thread_root))
+        return self._run(lambda conn: set(conn.scalars(query)))
 
     def last_corrections(
         self, platform: str, workspace: str, channel: str, entry_ids: list[str]
     ) -> dict[str, datetime]:
-        with self._session() as session:
-            rows = session.execute(
-                select(m.Correction.entry_id, func.max(m.Correction.created_at))
-                .where(
-                    m.Correction.platform == platform,
-                    m.Correction.workspace == workspace,
-                    m.Correction.channel == channel,
-                    m.Correction.entry_id.in_(entry_ids),
-                )
-                .group_by(m.Correction.entry_id)
-            )
-            out: dict[str, datetime] = {}
-            for entry_id, latest in rows:
-                value = m.UTCDateTime().process_result_value(latest, self.engine.dialect)
-                if value is not None:
-                    out[entry_id] = value
-            return out
+        c = _CORRECTIONS.c
+        query = (
+            select(c.entry_id, func.max(c.created_at))
+            .where(c.platform == platform, c.workspace == workspace, c.channel == channel)
+            .where(c.entry_id.in_(entry_ids))
+            .group_by(c.entry_id)
+        )
+        rows = self._run(lambda conn: conn.execute(query).all())
+        return {entry_id: latest for entry_id, latest in rows if latest is not None}
+
+    def history_facts(
+        self,
+        platform: str,
+        workspace: str,
+        channel: str,
+        user: str,
+        thread_root: str,
+        entry_ids: list[str],
+    ) -> HistoryFacts:
+        """What ``core.decide`` needs to know, in one query: the user's snooze, the entries already
+        corrected in this thread and the last correction of each of ``entry_ids`` in this channel."""
+        c, s = _CORRECTIONS.c, _SNOOZES.c
+        at = m.UTCDateTime()
+        # the first SELECT types the union's columns: its ``at`` is a UTCDateTime (aware UTC out)
+        snooze = select(
+            literal_column("'s'", String).label("kind"),
+            type_coerce(null(), String).label("entry"),
+            type_coerce(s.until, at).label("at"),
+        ).where(s.platform == platform, s.workspace == workspace, s.user == user)
+        in_thread = select(literal_column("'t'", String), c.entry_id, type_coerce(null(), at)).where(
+            *_in_thread(platform, workspace, channel, thread_root)
+        )
+        last = (
+            select(literal_column("'l'", String), c.entry_id, func.max(c.created_at))
+            .where(c.platform == platform, c.workspace == workspace, c.channel == channel)
+            .where(c.entry_id.in_(entry_ids))
+            .group_by(c.entry_id)
+        )
+        rows = self._run(lambda conn: conn.execute(union_all(snooze, in_thread, last)).all())
+        snoozed_until: datetime | None = None
+        in_thread_ids: set[str] = set()
+        last_in_channel: dict[str, datetime] = {}
+        for kind, entry_id, when in rows:
+            if kind == "s":
+                snoozed_until = when
+            elif kind == "t":
+                in_thread_ids.add(entry_id)
+            elif when is not None:
+                last_in_channel[entry_id] = when
+        return HistoryFacts(
+            snoozed_until=snoozed_until, in_thread=frozenset(in_thread_ids), last_in_channel=last_in_channel
+        )
 
     def set_reply_ref(
         self, platform: str, workspace: str, channel: str, message_id: str, entry_id: str, reply_ref: str
     ) -> None:
-        with self._session() as session:
-            for row in session.scalars(
-                select(m.Correction).where(
-                    m.Correction.platform == platform,
-                    m.Correction.workspace == workspace,
-                    m.Correction.channel == channel,
-                    m.Correction.message_id == message_id,
-                    m.Correction.entry_id == entry_id,
-                )
-            ):
-                row.reply_ref = reply_ref
+        c = _CORRECTIONS.c
+        statement = (
+            update(_CORRECTIONS)
+            .where(c.platform == platform, c.workspace == workspace, c.channel == channel)
+            .where(c.message_id == message_id, c.entry_id == entry_id)
+            .values(reply_ref=reply_ref)
+        )
+        self._run(lambda conn: conn.execute(statement))
 
     def corrections_for_message(
         self, platform: str, workspace: str, channel: str, message_id: str
     ) -> list[StoredCorrection]:
-        with self._session() as session:
-            rows = session.scalars(
-                select(m.Correction)
-                .where(
-                    m.Correction.platform == platform,
-                    m.Correction.workspace == workspace,
-                    m.Correction.channel == channel,
-                    m.Correction.message_id == message_id,
-                )
-                .order_by(m.Correction.id)
-            )
-            return [
-                StoredCorrection(r.id, r.entry_id, r.thread_root, r.reply_ref, r.created_at, r.retracted_at)
-                for r in rows
-            ]
+        c = _CORRECTIONS.c
+        query = (
+            select(c.id, c.entry_id, c.thread_root, c.reply_ref, c.created_at, c.retracted_at)
+            .where(c.platform == platform, c.workspace == workspace, c.channel == channel)
+            .where(c.message_id == message_id)
+            .order_by(c.id)
+        )
+        rows = self._run(lambda conn: conn.execute(query).all())
+        return [StoredCorrection(*row) for row in rows]
 
     def mark_retracted(self, correction_id: int, now: datetime) -> None:
-        with self._session() as session:
-            row = session.get(m.Correction, correction_id)
-            if row is not None and row.retracted_at is None:
-                row.retracted_at = now
+        c = _CORRECTIONS.c
+        live = (c.id == correction_id, c.retracted_at.is_(None))
+        statement = update(_CORRECTIONS).where(*live).values(retracted_at=now)
+        self._run(lambda conn: conn.execute(statement))
 
     def correction_rows(self, since: datetime | None = None) -> list[tuple[str, datetime, datetime | None]]:
         """(entry_id, created_at, retracted_at) per correction, oldest first (retracted = accepted)."""
-        with self._session() as session:
-            query = select(m.Correction.entry_id, m.Correction.created_at, m.Correction.retracted_at)
-            if since is not None:
-                query = query.where(m.Correction.created_at >= since)
-            return [(e, c, r) for e, c, r in session.execute(query.order_by(m.Correction.created_at))]
+        c = _CORRECTIONS.c
+        query = select(c.entry_id, c.created_at, c.retracted_at)
+        if since is not None:
+            query = query.where(c.created_at >= since)
+        rows = self._run(lambda conn: conn.execute(query.order_by(c.created_at)).all())
+        return [(e, t, r) for e, t, r in rows]
 
     def feedback_counts(self) -> dict[tuple[str, str], int]:
         """(entry_id, kind) → number of feedback rows."""
-        with self._session() as session:
-            rows = session.execute(
-                select(m.Feedback.entry_id, m.Feedback.kind, func.count()).group_by(
-                    m.Feedback.entry_id, m.Feedback.kind
-                )
-            )
-            return {(e, k): int(n) for e, k, n in rows}
+        f = _FEEDBACK.c
+        query = select(f.entry_id, f.kind, func.count()).group_by(f.entry_id, f.kind)
+        rows = self._run(lambda conn: conn.execute(query).all())
+        return {(e, k): int(n) for e, k, n in rows}
 
     def count_corrections(self, *, retracted: bool | None = None) -> int:
-        with self._session() as session:
-            query = select(func.count()).select_from(m.Correction)
-            if retracted is True:
-                query = query.where(m.Correction.retracted_at.is_not(None))
-            elif retracted is False:
-                query = query.where(m.Correction.retracted_at.is_(None))
-            return int(session.scalar(query) or 0)
+        c = _CORRECTIONS.c
+        query = select(func.count()).select_from(_CORRECTIONS)
+        if retracted is True:
+            query = query.where(c.retracted_at.is_not(None))
+        elif retracted is False:
+            query = query.where(c.retracted_at.is_(None))
+        return int(self._run(lambda conn: conn.scalar(query)) or 0)
 
     # --- feedback, snooze, settings -----------------------------------------------------------------
 
@@ -260,70 +369,65 @@ class Store:
         text_with_consent: str | None,
         now: datetime,
     ) -> None:
-        with self._session() as session:
-            session.add(
-                m.Feedback(
-                    platform=platform,
-                    workspace=workspace,
-                    channel=channel,
-                    user=user,
-                    entry_id=entry_id,
-                    kind=kind,
-                    text=text_with_consent,
-                    created_at=now,
-                )
-            )
+        statement = insert(_FEEDBACK).values(
+            platform=platform,
+            workspace=workspace,
+            channel=channel,
+            user=user,
+            entry_id=entry_id,
+            kind=kind,
+            text=text_with_consent,
+            created_at=now,
+        )
+        self._run(lambda conn: conn.execute(statement))
 
     def attach_feedback_text(
         self, platform: str, workspace: str, user: str, entry_id: str, text_: str
     ) -> bool:
-        with self._session() as session:
-            row = session.scalars(
-                select(m.Feedback)
-                .where(
-                    m.Feedback.platform == platform,
-                    m.Feedback.workspace == workspace,
-                    m.Feedback.user == user,
-                    m.Feedback.entry_id == entry_id,
-                )
-                .order_by(m.Feedback.id.desc())
-                .limit(1)
-            ).first()
-            if row is None:
-                return False
-            row.text = text_
-            return True
+        f = _FEEDBACK.c
+        latest = (
+            select(f.id)
+            .where(f.platform == platform, f.workspace == workspace, f.user == user, f.entry_id == entry_id)
+            .order_by(f.id.desc())
+            .limit(1)
+            .scalar_subquery()
+        )
+        statement = update(_FEEDBACK).where(f.id == latest).values(text=text_)
+        return bool(self._run(lambda conn: conn.execute(statement).rowcount))
 
     def feedback_rows(self) -> list[tuple[str, str, str | None]]:
         """(entry_id, kind, text) of every feedback row, oldest first."""
-        with self._session() as session:
-            rows = session.execute(
-                select(m.Feedback.entry_id, m.Feedback.kind, m.Feedback.text).order_by(m.Feedback.id)
-            )
-            return [(e, k, t) for e, k, t in rows]
+        f = _FEEDBACK.c
+        rows = self._run(lambda conn: conn.execute(select(f.entry_id, f.kind, f.text).order_by(f.id)).all())
+        return [(e, k, t) for e, k, t in rows]
 
     def set_snooze(self, platform: str, workspace: str, user: str, until: datetime) -> None:
-        with self._session() as session:
-            row = session.get(m.Snooze, (platform, workspace, user))
-            if row is None:
-                session.add(m.Snooze(platform=platform, workspace=workspace, user=user, until=until))
-            else:
-                row.until = until
+        statement = self._upsert(
+            _SNOOZES, {"platform": platform, "workspace": workspace, "user": user}, {"until": until}
+        )
+        self._run(lambda conn: conn.execute(statement))
 
     def snoozed_until(self, platform: str, workspace: str, user: str) -> datetime | None:
-        with self._session() as session:
-            row = session.get(m.Snooze, (platform, workspace, user))
-            return row.until if row is not None else None
+        s = _SNOOZES.c
+        query = select(s.until).where(s.platform == platform, s.workspace == workspace, s.user == user)
+        return self._run(lambda conn: conn.scalar(query))
+
+    @staticmethod
+    def _settings(conn: Connection, platform: str, workspace: str, channel: str) -> ChannelSettings | None:
+        c = _SETTINGS.c
+        query = select(
+            c.platform, c.workspace, c.channel, c.mode, c.tips_enabled, c.tip_time, c.timezone
+        ).where(c.platform == platform, c.workspace == workspace, c.channel == channel)
+        row = conn.execute(query).first()
+        return _to_settings(row._mapping) if row is not None else None
 
     def get_channel_settings(
         self, platform: Platform, workspace: str, channel: str
     ) -> ChannelSettings | None:
-        with self._session() as session:
-            row = session.get(m.ChannelSetting, (platform, workspace, channel))
-            return _to_settings(row) if row is not None else None
+        return self._run(lambda conn: self._settings(conn, platform, workspace, channel))
 
     def put_channel_settings(self, settings: ChannelSettings, now: datetime) -> None:
-        key = (settings.platform, settings.workspace, settings.channel)
+        key = {"platform": settings.platform, "workspace": settings.workspace, "channel": settings.channel}
         values = {
             "mode": settings.mode,
             "tips_enabled": settings.tips_enabled,
@@ -331,119 +435,98 @@ class Store:
             "timezone": settings.timezone,
             "updated_at": now,
         }
-        for _attempt in range(3):  # two processes inserting the same new row: the loser updates
-            try:
-                with self._session() as session:
-                    row = session.get(m.ChannelSetting, key)
-                    if row is None:
-                        session.add(
-                            m.ChannelSetting(platform=key[0], workspace=key[1], channel=key[2], **values)
-                        )
-                    else:
-                        for name, value in values.items():
-                            setattr(row, name, value)
-                return
-            except IntegrityError:
-                continue
+        statement = self._upsert(_SETTINGS, key, values)  # two processes may insert the same new row
+        self._run(lambda conn: conn.execute(statement))
 
     def tip_channels(self, platform: str | None = None) -> list[ChannelSettings]:
-        with self._session() as session:
-            query = select(m.ChannelSetting).where(m.ChannelSetting.tips_enabled.is_(True))
-            if platform is not None:
-                query = query.where(m.ChannelSetting.platform == platform)
-            return [_to_settings(row) for row in session.scalars(query)]
+        c = _SETTINGS.c
+        query = select(
+            c.platform, c.workspace, c.channel, c.mode, c.tips_enabled, c.tip_time, c.timezone
+        ).where(c.tips_enabled.is_(True))
+        if platform is not None:
+            query = query.where(c.platform == platform)
+        rows = self._run(lambda conn: conn.execute(query).all())
+        return [_to_settings(row._mapping) for row in rows]
 
     # --- tips ---------------------------------------------------------------------------------------
 
     def claim_tip(
         self, platform: str, workspace: str, channel: str, day: date, tip_id: str, now: datetime
     ) -> bool:
-        row = m.TipLog(
-            platform=platform, workspace=workspace, channel=channel, day=day, tip_id=tip_id, created_at=now
-        )
-        return self._insert_unique([row])
+        row = {
+            "platform": platform,
+            "workspace": workspace,
+            "channel": channel,
+            "day": day,
+            "tip_id": tip_id,
+            "created_at": now,
+        }
+        return self._insert_unique(_TIPS, row)
+
+    def _tip_day(self, platform: str, workspace: str, channel: str, day: date) -> list[Any]:
+        t = _TIPS.c
+        return [t.platform == platform, t.workspace == workspace, t.channel == channel, t.day == day]
 
     def release_tip(self, platform: str, workspace: str, channel: str, day: date) -> None:
-        with self._session() as session:
-            session.execute(
-                delete(m.TipLog).where(
-                    m.TipLog.platform == platform,
-                    m.TipLog.workspace == workspace,
-                    m.TipLog.channel == channel,
-                    m.TipLog.day == day,
-                )
-            )
+        statement = delete(_TIPS).where(*self._tip_day(platform, workspace, channel, day))
+        self._run(lambda conn: conn.execute(statement))
 
     def tip_logged(self, platform: str, workspace: str, channel: str, day: date) -> bool:
-        with self._session() as session:
-            found = session.scalar(
-                select(func.count())
-                .select_from(m.TipLog)
-                .where(
-                    m.TipLog.platform == platform,
-                    m.TipLog.workspace == workspace,
-                    m.TipLog.channel == channel,
-                    m.TipLog.day == day,
-                )
-            )
-            return bool(found)
+        where = self._tip_day(platform, workspace, channel, day)
+        query = select(func.count()).select_from(_TIPS).where(*where)
+        return bool(self._run(lambda conn: conn.scalar(query)))
 
     # --- conversation references ----------------------------------------------------------------------
 
     def save_conversation_ref(
         self, platform: str, workspace: str, channel: str, data: str, now: datetime
     ) -> None:
-        for _attempt in range(3):
-            try:
-                with self._session() as session:
-                    row = session.get(m.ConversationRef, (platform, workspace, channel))
-                    if row is None:
-                        session.add(
-                            m.ConversationRef(
-                                platform=platform,
-                                workspace=workspace,
-                                channel=channel,
-                                data=data,
-                                updated_at=now,
-                            )
-                        )
-                    else:
-                        row.data, row.updated_at = data, now
-                return
-            except IntegrityError:
-                continue
+        statement = self._upsert(
+            _REFS,
+            {"platform": platform, "workspace": workspace, "channel": channel},
+            {"data": data, "updated_at": now},
+        )
+        self._run(lambda conn: conn.execute(statement))
 
     def conversation_ref(self, platform: str, workspace: str, channel: str) -> str | None:
-        with self._session() as session:
-            row = session.get(m.ConversationRef, (platform, workspace, channel))
-            return row.data if row is not None else None
+        r = _REFS.c
+        query = select(r.data).where(r.platform == platform, r.workspace == workspace, r.channel == channel)
+        return self._run(lambda conn: conn.scalar(query))
 
     # --- retention (issue 5) ----------------------------------------------------------------------------
 
     def purge(self, before: datetime) -> int:
         """Delete rows older than ``before`` from the time-stamped tables; returns rows deleted."""
-        deleted = 0
-        with self._session() as session:
-            for table, column in (
-                (m.ProcessedEvent, m.ProcessedEvent.created_at),
-                (m.Correction, m.Correction.created_at),
-                (m.Feedback, m.Feedback.created_at),
-                (m.TipLog, m.TipLog.created_at),
-            ):
-                result = session.execute(delete(table).where(column < before))
-                deleted += int(getattr(result, "rowcount", 0) or 0)
-        return deleted
+
+        def work(conn: Connection) -> int:
+            deleted = 0
+            for table in (_EVENTS, _CORRECTIONS, _FEEDBACK, _TIPS):
+                result = conn.execute(delete(table).where(table.c.created_at < before))
+                deleted += int(result.rowcount or 0)
+            return deleted
+
+        return self._run(work, atomic=True)
 
 
-def _to_settings(row: m.ChannelSetting) -> ChannelSettings:
+def _in_thread(platform: str, workspace: str, channel: str, thread_root: str) -> list[Any]:
+    c = _CORRECTIONS.c
+    return [
+        c.platform == platform,
+        c.workspace == workspace,
+        c.channel == channel,
+        c.thread_root == thread_root,
+    ]
+
+
+def _to_settings(row: Mapping[Any, Any]) -> ChannelSettings:
     return ChannelSettings.model_validate(
         {
-            "platform": row.platform,
-            "workspace": row.workspace,
-            "channel": row.channel,
-            "mode": row.mode,
-            "tips_enabled": row.tips_enabled,
-            "tip_time": row.tip_time,
-            "timezone": row.timezone,
+            "platform": row["platform"],
+            "workspace": row["workspace"],
+            "channel": row["channel"],
+            "mode": row["mode"],
+            "tips_enabled": row["tips_enabled"],
+            "tip_time": row["tip_time"],
+            "timezone": row["timezone"],
         }
     )

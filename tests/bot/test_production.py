@@ -78,6 +78,10 @@ class FlakyStore(Store):
         self._check()
         return super().claim_delivery(keys, now)
 
+    def claim_message(self, keys: list[str], now: Any, *where: Any) -> Any:
+        self._check()
+        return super().claim_message(keys, now, *where)
+
 
 @pytest.fixture
 async def flaky(phrasebook, clock, sqlite_url) -> Any:
@@ -143,7 +147,7 @@ async def test_postgres_backends_terminated_then_answered(slack, store) -> None:
         ).scalar_one()
     admin.close()
     assert killed == 5
-    assert (await slack.client.get("/healthz")).status == 200  # pre-ping replaces the dead connections
+    assert (await slack.client.get("/healthz")).status == 200  # Store._run retries on a fresh connection
     assert await slack.post_event(message_event("it is free", ts="5.2"), event_id="Ev2") == 200
     assert len(await slack.api.wait_for("chat.postMessage", 2)) == 2
 
