@@ -107,6 +107,11 @@ def make_engine(url: str, *, schema: str | None = None) -> Engine:
         def _pragmas(dbapi_connection: Any, _record: Any) -> None:
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA journal_mode=WAL")
+            # Durability trade-off: in WAL mode, synchronous=NORMAL does not fsync on every commit, only
+            # at checkpoints. The database cannot be corrupted; a power loss or OS crash (not a crash of
+            # dosay) may lose the last commits: an event redelivered after that could be answered again.
+            # The fsync per commit was 24% of the SQLite server's samples at 400 events/s.
+            cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.execute("PRAGMA busy_timeout=30000")
             cursor.close()
 
