@@ -13,6 +13,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     Dialect,
+    Index,
     Integer,
     String,
     Text,
@@ -63,6 +64,9 @@ class Correction(Base):
         UniqueConstraint(
             "platform", "workspace", "channel", "thread_root", "entry_id", name="uq_correction_thread"
         ),
+        # migration 0002: the history facts (last correction per entry in a channel) and by-message reads
+        Index("ix_corrections_channel_entry", "platform", "workspace", "channel", "entry_id", "created_at"),
+        Index("ix_corrections_message", "platform", "workspace", "channel", "message_id"),
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     platform: Mapped[str] = mapped_column(String(16))

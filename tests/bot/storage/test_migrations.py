@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, datetime
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from sqlalchemy import inspect, text
 
+from bot.policy import ChannelSettings
 from bot.storage.migrate import upgrade
 from bot.storage.models import Base
+from bot.storage.store import CorrectionRecord, Store
+from tests.bot.conftest import PG_URL, drop_schema, postgres_schema_or_skip
 
 
 def test_migrations_match_the_models(store) -> None:
@@ -54,3 +60,47 @@ def test_stats_readers(store) -> None:
     store.add_feedback("slack", "T1", "C1", "U1", "inference-is-free", "helpful", None, t1)
     store.add_feedback("slack", "T1", "C1", "U2", "inference-is-free", "helpful", None, t1)
     assert store.feedback_counts() == {("inference-is-free", "helpful"): 2}
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def unmigrated(request, sqlite_url) -> Iterator[Store]:
+    """A Store on an empty database (no migration run yet)."""
+    if request.param == "sqlite":
+        opened = Store.open(sqlite_url, migrate=False)
+        yield opened
+        opened.close()
+        return
+    schema = postgres_schema_or_skip()
+    opened = Store.open(PG_URL, schema=schema, migrate=False)
+    yield opened
+    opened.close()
+    drop_schema(schema)
+
+
+def test_upgrade_from_0001_keeps_data_and_adds_the_correction_indexes(unmigrated) -> None:
+    store = unmigrated
+    upgrade(store.engine, "0001")
+    t1, t2 = datetime(2026, 6, 1, tzinfo=UTC), datetime(2026, 6, 2, tzinfo=UTC)
+    assert store.claim_delivery(["k1"], t1)
+    record = CorrectionRecord("slack", "T1", "C1", "1.1", "1.1", "U1", "inference-is-free", "reply", t1)
+    assert store.record_correction(record)
+    store.set_reply_ref("slack", "T1", "C1", "1.1", "inference-is-free", "9.9")
+    off = ChannelSettings(platform="slack", workspace="T1", channel="C1", mode="off")
+    store.put_channel_settings(off, t1)
+    store.set_snooze("slack", "T1", "U1", t2)
+    store.add_feedback("slack", "T1", "C1", "U1", "inference-is-free", "helpful", None, t1)
+
+    upgrade(store.engine)
+
+    indexes = {ix["name"] for ix in inspect(store.engine).get_indexes("corrections")}
+    assert {"ix_corrections_channel_entry", "ix_corrections_message"} <= indexes
+    assert not store.claim_delivery(["k1"], t2)
+    assert not store.record_correction(record)
+    [kept] = store.corrections_for_message("slack", "T1", "C1", "1.1")
+    assert (kept.entry_id, kept.reply_ref, kept.created_at) == ("inference-is-free", "9.9", t1)
+    settings = store.get_channel_settings("slack", "T1", "C1")
+    assert settings is not None and settings.mode == "off"
+    assert store.snoozed_until("slack", "T1", "U1") == t2
+    assert store.feedback_rows() == [("inference-is-free", "helpful", None)]
+    with store.engine.connect() as conn:
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == "0002"
