@@ -26,7 +26,7 @@ import json
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any, Protocol, TypeVar
+from typing import Any, TypeVar
 
 from aiohttp import web
 from botbuilder.core import CardFactory, InvokeResponse, TurnContext
@@ -61,13 +61,6 @@ log = logging.getLogger("dosay.teams")
 teams_speedups.apply()  # msrest's per-client retry list was the Teams hot spot (see the module)
 
 T = TypeVar("T")
-
-
-class Counted(Protocol):
-    """``BotbuilderTeamsGateway.counted``: await a connector call, count its failure."""
-
-    async def __call__(self, method: str, call: Awaitable[T]) -> T: ...
-
 
 ROUTE = "/api/messages"
 #: The Teams bot of this app (its ``send_tip`` is the scheduler's sender), for tests and the CLI.
@@ -166,12 +159,16 @@ def connector_error(exc: BaseException) -> str:
 
 
 async def _send_new(
-    context: TurnContext, message: TeamsMessage, reference: ConversationReference, counted: Counted
+    context: TurnContext,
+    message: TeamsMessage,
+    reference: ConversationReference,
+    gateway: BotbuilderTeamsGateway,
 ) -> str:
     """A new message (not a reply) in the reference's conversation."""
     outgoing = TurnContext.apply_conversation_reference(message_activity(message), reference)
     outgoing.reply_to_id = None
-    responses = await counted("send_to_conversation", context.adapter.send_activities(context, [outgoing]))
+    sends = context.adapter.send_activities(context, [outgoing])
+    responses = await gateway.counted("send_to_conversation", sends)
     return str(responses[0].id or "") if responses else ""
 
 
@@ -343,7 +340,7 @@ class BotbuilderTeamsGateway:
 
         async def send(context: TurnContext) -> None:
             try:
-                sent.append(await _send_new(context, message, conversation, self.counted))
+                sent.append(await _send_new(context, message, conversation, self))
             except Exception as exc:  # the adapter's turn-error handler would swallow it
                 failed.append(exc)
 
@@ -369,7 +366,7 @@ class BotbuilderTeamsGateway:
         async def send(context: TurnContext) -> None:
             try:
                 reference = TurnContext.get_conversation_reference(context.activity)
-                sent.append(await _send_new(context, message, reference, self.counted))
+                sent.append(await _send_new(context, message, reference, self))
             except Exception as exc:
                 failed.append(exc)
 
