@@ -23,6 +23,8 @@ from typing import Any, TypeVar
 from sqlalchemy import (
     Connection,
     Engine,
+    Insert,
+    Select,
     String,
     Table,
     create_engine,
@@ -187,11 +189,15 @@ class Store:
     # --- dedupe -----------------------------------------------------------------------------------
 
     @staticmethod
-    def _claim(conn: Connection, keys: list[str], now: datetime) -> bool:
+    def _claim_statement(keys: list[str], now: datetime) -> Insert:
         # One multi-row INSERT (not executemany): atomic in autocommit mode, all keys or none.
         rows = [{"key": key, "created_at": now} for key in dict.fromkeys(key[:255] for key in keys)]
+        return insert(_EVENTS).values(rows)
+
+    @classmethod
+    def _claim(cls, conn: Connection, keys: list[str], now: datetime) -> bool:
         try:
-            conn.execute(insert(_EVENTS).values(rows))
+            conn.execute(cls._claim_statement(keys, now))
         except IntegrityError:
             conn.rollback()
             return False
@@ -209,12 +215,29 @@ class Store:
         (False, None) = a duplicate; (True, None) = claimed, the channel has no stored settings.
         """
 
-        def work(conn: Connection) -> tuple[bool, ChannelSettings | None]:
-            # the read first: the claim, the only write, comes last (see ``_run`` on retries)
-            settings = self._settings(conn, platform, workspace, channel)
-            return (True, settings) if self._claim(conn, keys, now) else (False, None)
+        if self.is_sqlite:
 
-        return self._run(work)
+            def work(conn: Connection) -> tuple[bool, ChannelSettings | None]:
+                # the read first: the claim, the only write, comes last (see ``_run`` on retries)
+                settings = self._settings(conn, platform, workspace, channel)
+                return (True, settings) if self._claim(conn, keys, now) else (False, None)
+
+            return self._run(work)
+
+        # PostgreSQL: one statement, one round trip. The claim is a data-modifying CTE, which PostgreSQL
+        # runs exactly once whether or not the SELECT reads it; a duplicate key fails the whole statement.
+        claim = self._claim_statement(keys, now).cte("claim")
+        query = _settings_query(platform, workspace, channel).add_cte(claim)
+
+        def one_statement(conn: Connection) -> tuple[bool, ChannelSettings | None]:
+            try:
+                row = conn.execute(query).first()
+            except IntegrityError:
+                conn.rollback()
+                return False, None
+            return True, _to_settings(row._mapping) if row is not None else None
+
+        return self._run(one_statement)
 
     # --- corrections --------------------------------------------------------------------------------
 
@@ -419,11 +442,7 @@ class Store:
 
     @staticmethod
     def _settings(conn: Connection, platform: str, workspace: str, channel: str) -> ChannelSettings | None:
-        c = _SETTINGS.c
-        query = select(
-            c.platform, c.workspace, c.channel, c.mode, c.tips_enabled, c.tip_time, c.timezone
-        ).where(c.platform == platform, c.workspace == workspace, c.channel == channel)
-        row = conn.execute(query).first()
+        row = conn.execute(_settings_query(platform, workspace, channel)).first()
         return _to_settings(row._mapping) if row is not None else None
 
     def get_channel_settings(
@@ -445,9 +464,7 @@ class Store:
 
     def tip_channels(self, platform: str | None = None) -> list[ChannelSettings]:
         c = _SETTINGS.c
-        query = select(
-            c.platform, c.workspace, c.channel, c.mode, c.tips_enabled, c.tip_time, c.timezone
-        ).where(c.tips_enabled.is_(True))
+        query = select(*_SETTINGS_COLUMNS).where(c.tips_enabled.is_(True))
         if platform is not None:
             query = query.where(c.platform == platform)
         rows = self._run(lambda conn: conn.execute(query).all())
@@ -511,6 +528,19 @@ class Store:
             return deleted
 
         return self._run(work, atomic=True)
+
+
+_SETTINGS_COLUMNS = [
+    _SETTINGS.c[name]
+    for name in ("platform", "workspace", "channel", "mode", "tips_enabled", "tip_time", "timezone")
+]
+
+
+def _settings_query(platform: str, workspace: str, channel: str) -> Select[Any]:
+    c = _SETTINGS.c
+    return select(*_SETTINGS_COLUMNS).where(
+        c.platform == platform, c.workspace == workspace, c.channel == channel
+    )
 
 
 def _in_thread(platform: str, workspace: str, channel: str, thread_root: str) -> list[Any]:
