@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import json
 import logging
+import threading
 from collections.abc import Iterator
 from typing import Any
 
@@ -164,6 +166,23 @@ async def test_acks_do_not_wait_for_a_hanging_web_api(slack) -> None:
     assert sample(slack, "dosay_ack_latency_seconds_count", platform="slack") == 3
     assert slack.api.calls_to("chat.postMessage") == []  # every ack went out while the Web API hung
     gate.set()
+    assert len(await slack.api.wait_for("chat.postMessage", 3)) == 3
+
+
+async def test_acks_do_not_wait_for_a_busy_database_queue(slack) -> None:
+    release = threading.Event()
+    executor = slack.dosay._executor
+    # every database thread busy with a long call: the listeners' claims queue behind them
+    busy = [asyncio.ensure_future(slack.dosay._io(release.wait, 30)) for _ in range(executor._max_workers)]
+    try:
+        for i in range(3):
+            event = message_event("it will learn", ts=f"8.{i}", channel=f"C{i}")
+            assert await slack.post_event(event, event_id=f"E{i}") == 200
+        assert sample(slack, "dosay_ack_latency_seconds_count", platform="slack") == 3
+        assert slack.api.calls_to("chat.postMessage") == []  # acknowledged; nothing decided yet
+    finally:
+        release.set()
+        await asyncio.gather(*busy)
     assert len(await slack.api.wait_for("chat.postMessage", 3)) == 3
 
 
