@@ -38,19 +38,48 @@ _STRONG_META = re.compile(
     r"|the list\b|don'?t-say list\b|the primer\b"
     r"|people (?:often |always |usually )?(?:think|assume|believe|say)\b"
     r"|example of (?:a|the)\b|red flag\b|when (?:a |the )?(?:buyer|client|customer|someone) says\b"
-    r"|if (?:a |the )?(?:buyer|client|customer|someone|they) (?:says|asks)\b|reframe\b|pushback\b)"
+    r"|if (?:a |the )?(?:buyer|client|customer|someone|they) (?:says|asks)\b|reframe\b|pushback\b"
+    # Material about phrasings: scripts, trackers, objection handling.
+    r"|role[ -]?play\w*|(?:sales|call|demo|pitch|phone) script\b|talk track\b|keyword (?:list|tracker)\b"
+    r"|tracker keywords?\b|objection[ -]?handling\b|battle ?cards?\b"
+    r"|flash ?cards?\b|training material\b|glossary\b"
+    # The claim as someone's question to prepare for: "what do we say when they ask whether it improves?"
+    r"|when (?:they|a buyer|the buyer|buyers|a client|the client|clients|customers|people|someone)"
+    r" asks? (?:whether|if|about)\b)"
 )
 # Weak cues only speak for their own sentence ("... is wrong" / "let me know if that's wrong").
 _WEAK_META = re.compile(
-    r"\b(?:false(?:ly)?\b|untrue\b|incorrect(?:ly)?\b|wrong\b|not true\b|not the case\b|not how\b"
+    r"\b(?:false(?:ly)?\b|untrue\b|incorrect(?:ly)?\b"
+    # "wrong" as a verdict ("that's wrong", "... -> wrong"), not "the early wrong answers".
+    r"|(?:is|are|was|were|be|been|totally|completely|dead|just|plain|so|all|very|got it|get it) wrong\b"
+    r"|wrong$"
+    r"|not true\b|not the case\b|not how\b"
     r"|not accurate\b|inaccurate\b"
+    # The alternative was chosen for this very reason: "... which is exactly why we are doing RAG".
+    r"|(?:why|so) we (?:are |will |would )?(?:doing|do|use|using|went with|go with|going with|chose"
+    r"|recommend|recommended|propose|proposed|proposing|pitch|pitched) (?:rag|retrieval)\b"
     r"|(?:assume|assuming|think|thinks|thinking|believe|believes) that\b.*\b(?:but|actually|in fact)\b)"
+)
+
+
+# A negated auxiliary before its subject asks or suggests rather than denies: "couldn't they customize
+# it?", "why don't we fine-tune on it", "wouldn't pre-training let them ...". Anywhere before a pronoun
+# (declaratives never put one there); before a noun phrase only where the clause starts.
+_AUXILIARY = r"(?:is|are|was|were|do|does|did|will|would|can|could|should|shall|has|have|had)"
+_INVERTED_NOT = re.compile(
+    rf"(?<!why )\b{_AUXILIARY} not (?=(?:it|they|we|you|he|she|i)\b)"
+    rf"|\bwhy {_AUXILIARY} not (?=(?:we|you|i)\b)"  # a suggestion; "why doesn't it learn?" still denies
+    rf"|(?:^|\b(?:so|but|and|then|well|wait|hmm|or)\s){_AUXILIARY} not "
+    r"(?=(?:the|a|an|our|their|your|its|this|that|these|those|pre-training|pretraining|fine-tuning"
+    r"|rag|retrieval|inference)\b)"
 )
 
 
 def is_negated(clause: str) -> bool:
     """True when the clause carries a negation cue that denies it."""
     text = _FALSE_NEGATION.sub(" ", clause)
+    if "not " in text:
+        text = _INVERTED_NOT.sub(" ", text)
     if not _NEGATION.search(text):
         return False
     if clause.endswith("?") and _RHETORICAL.search(clause):
@@ -91,3 +120,73 @@ _REPORTING = re.compile(
 def is_reported_speech(sentence: str) -> bool:
     """True when the sentence around a quote reports someone saying it."""
     return bool(_REPORTING.search(sentence))
+
+
+# Someone else's claim, reported and then answered in the same message: "the client thinks it learns
+# over time; I explained it doesn't", "their CISO claimed NIST ignores training, I pointed her to 600-1".
+# The attribution must come before (or in) the clause that matched; the answer may come anywhere.
+_ATTRIBUTION = re.compile(
+    r"(?:\b(?:the|our|their|a|an|his|her|your|one|some|that|this) [\w'-]+|\b(?:they|he|she|someone"
+    r"|somebody|people|buyers?|clients?|customers?|prospects?)|[a-z]'s)(?: [\w'-]+){0,3}? "
+    r"(?:said|says|claimed|claims|thought|thinks|think|believed|believes|believe|assumed|assumes|assume"
+    r"|asked|asks|wanted|told|pitched|pitch|suggested|insisted|argued|used to (?:think|believe|say)"
+    r"|pushed back|objected|complained|worried|was worried|were worried|heard)\b"
+)
+# A sentence may open on a bare name or role: "competitor told them ...", "procurement pushed back ...".
+_OPENING_ATTRIBUTION = re.compile(
+    r"^(?:[\w'-]+ ){0,2}?(?:said|says|claimed|claims|thought|thinks|believed|believes|assumed|assumes|asked"
+    r"|told|pitched|suggested|insisted|argued|pushed back|objected|complained|worried)\b"
+)
+_ANSWERED = re.compile(
+    r"\b(?:explained|explaining|explanation|clarified|clarifying|clarification|corrected|debunked"
+    r"|pointed (?:him|her|them|out)|walked (?:him|her|them)|talked (?:him|her|them) out|redirected|steered"
+    r"|set (?:the |their )?expectations|reassured|pushed back|straightened|(?:since |have |we )deleted"
+    r"|triage question|used to (?:think|believe|assume)|no longer (?:think|believe|assume)"
+    r"|(?:gave|showed|told|sent) (?:him|her|them) (?:the|a|our|that|it)\b"
+    r"|(?:i|we) (?:sent|shared|showed|quoted|gave) (?:the|our|a|them|him|her)\b"
+    r"|(?:i|we) (?:agreed|decided|settled|opted)\b|turned out|turns out|(?:it was|became|it became) clear\b"
+    r"|(?:realized|realised|understood) (?:that )?(?:it|they|what)\b)"
+)
+
+
+# The speaker taking the word back: "the buyer asked X and I told them <claim>" is our own claim.
+_OWN_SPEECH = re.compile(
+    r"\b(?:i|we) (?:\w+ )?(?:told|said|say|explained|promised|pitched|mentioned|wrote|answered|replied)\b"
+)
+
+
+def is_attributed(sentence_so_far: str) -> bool:
+    """True when the text up to the clause attributes the claim to someone else ("the buyer said ...")
+    and the speaker has not taken the word back since ("... and I told them ...")."""
+    own = list(_OWN_SPEECH.finditer(sentence_so_far))
+    tail = sentence_so_far[own[-1].end() :] if own else sentence_so_far
+    if not own and _OPENING_ATTRIBUTION.search(sentence_so_far):
+        return True
+    return bool(_ATTRIBUTION.search(tail))
+
+
+def is_answered(message: str) -> bool:
+    """True when the message says the reported claim was answered ("I explained ...", "we deleted it")."""
+    return bool(_ANSWERED.search(message))
+
+
+# Unmistakable sarcasm markers: the claim is being mocked, not made.
+_SARCASM = re.compile(
+    r":(?:roll_?eyes|eye_?roll|face_with_rolling_eyes|upside_down_face|clown_face|clown):|🙄|🤡|🙃"
+    r"|(?:^|\s)/s\b|\byeah,? right\b|\band (?:i'm|i am) the (?:queen|king|pope)\b"
+    r"|\bpigs (?:can |will )?fly\b",
+    re.IGNORECASE,
+)
+
+
+def is_sarcastic(raw_message: str) -> bool:
+    """True when the raw message (emoji codes still in it) carries a clear sarcasm marker."""
+    return bool(_SARCASM.search(raw_message))
+
+
+# A quote introduced by a colon is reported: "From the RFP: '...'", "buyer email: '...'".
+_COLON_INTRODUCED = re.compile(r":\s*[\"'“‘«]?\s*$")
+
+
+def is_colon_introduced(before_quote: str) -> bool:
+    return bool(_COLON_INTRODUCED.search(before_quote))

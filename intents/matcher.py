@@ -213,6 +213,18 @@ def _anchor_words(requires: list[list[str]]) -> set[str]:
     return {canonical(term).split()[0] for term in group}
 
 
+#: Asking around is not the concept "know": "anyone know if Azure still offers fine-tuning?".
+_ASKING_AROUND = re.compile(
+    r"^(?:(?:does|do) )?(?:anyone|anybody|someone|somebody|you|u|y'?all|folks) (?:here )?knows? "
+    r"(?=if|whether|how|when|what|why|where|who|which)|\blet (?:me|us|them) know\b|\byou know\b"
+)
+#: A question offering the other answer as a clause of its own: "..., or are the weights frozen?".
+_ALTERNATIVE = re.compile(
+    r"\bor (?:is|are|was|were|do|does|did|will|would|should|can|could|has|have|not|no)\b"
+)
+
+_CONDITION_OPENERS = ("if ", "unless ", "in case ", "whenever ", "even if ")
+
 _SUFFIX = re.compile(r"(?<=\w{3})(?:ing|ed|es|s)\b")
 
 
@@ -343,11 +355,25 @@ class Matcher:
             return memo[sentence]
 
         def reported_speech(segment: Segment) -> bool:
+            start = segment.sentence.find(segment.text)
+            if start > 0 and guards.is_colon_introduced(segment.sentence[:start]):
+                return True  # "From the RFP: '...'"
             outside = segment.sentence.replace(segment.text, " ")
             return guards.is_reported_speech(canonical(outside))
 
+        def answered_report(segment: Segment) -> bool:
+            # Someone else's claim, reported and answered in this message. Evaluated only for a candidate.
+            if "answered" not in memo:
+                memo["answered"] = guards.is_answered(canonical(text))
+            if not memo["answered"]:
+                return False
+            start = segment.sentence.find(segment.text)
+            so_far = segment.sentence[: start + len(segment.text)] if start >= 0 else segment.sentence
+            return guards.is_attributed(canonical(so_far))
+
+        sarcastic = guards.is_sarcastic(text)
         for segment in clauses:
-            found.extend(self._score_segment(segment, meta_talk, reported_speech))
+            found.extend(self._score_segment(segment, meta_talk, reported_speech, answered_report, sarcastic))
         found.sort(key=lambda c: (c.suppressed_by is not None, -c.score, c.entry))
         return found
 
@@ -376,9 +402,23 @@ class Matcher:
         """Negation counts in the comma-separated part(s) that carry most of the entry's concepts,
         so "no worries, it learns from every chat" is not read as a denial."""
         coverage = [sum(1 for gate in compiled.gates if gate.present(view)) for view in views]
+        # A condition is not the claim: "if the model doesn't know the new rates, fine-tune them in".
+        # Its negation counts only when no other part carries any of the entry's concepts.
+        conditions = [part.startswith(_CONDITION_OPENERS) for part in parts]
+        if any(conditions) and any(hits for hits, cond in zip(coverage, conditions, strict=True) if not cond):
+            coverage = [0 if cond else hits for hits, cond in zip(coverage, conditions, strict=True)]
         best = max(coverage)
+        anchored = [
+            hits > 0 and not compiled.anchors.isdisjoint(view.prefixes)
+            for view, hits in zip(views, coverage, strict=True)
+        ]
+        # The parts carrying most concepts; when none of them holds the entry's most distinctive word, also
+        # the parts that do ("there's no training involved, it's just their docs in the prompt").
+        anchor_elsewhere = not any(a for a, hits in zip(anchored, coverage, strict=True) if hits == best)
         return any(
-            guards.is_negated(part) for part, hits in zip(parts, coverage, strict=True) if hits == best
+            guards.is_negated(part)
+            for part, hits, anchor in zip(parts, coverage, anchored, strict=True)
+            if hits == best or (anchor_elsewhere and anchor)
         )
 
     def _best_trigger(self, text: str, compiled: _CompiledEntry, negated: bool) -> tuple[float, int, bool]:
@@ -418,8 +458,12 @@ class Matcher:
         segment: Segment,
         meta_talk: Callable[[str], bool],
         reported_speech: Callable[[Segment], bool],
+        answered_report: Callable[[Segment], bool],
+        sarcastic: bool,
     ) -> list[Candidate]:
         parts = [p for p in (self._canonical_clause(part) for part in segment.text.split(",")) if p]
+        if "know" in segment.text.lower():
+            parts = [p for p in (_ASKING_AROUND.sub("", part).strip() for part in parts) if p]
         clause = " ".join(parts)
         if len(clause) < 3:
             return []
@@ -429,6 +473,8 @@ class Matcher:
         if clause.endswith("?") and not parts[-1].endswith("?"):
             parts[-1] += "?"
         text = _stemmed(clause.rstrip("?"))
+        # "does it learn from chats, or are the weights frozen?" weighs both answers; it states neither.
+        alternative_question = clause.endswith("?") and _ALTERNATIVE.search(clause) is not None
         scored: list[Candidate] = []
         single_part_negated = guards.is_negated(parts[0]) if len(parts) == 1 else None
         part_views = [_ClauseView.of(part, self._prefix_lookups) for part in parts] if len(parts) > 1 else []
@@ -445,6 +491,12 @@ class Matcher:
                 suppressed = "negation"
             elif meta_talk(segment.sentence):
                 suppressed = "meta-talk"
+            elif sarcastic:
+                suppressed = "sarcasm"
+            elif alternative_question:
+                suppressed = "alternative-question"
+            elif answered_report(segment):
+                suppressed = "reported-and-answered"
             elif segment.quoted and (compiled.entry.kind != "scenario" or not reported_speech(segment)):
                 suppressed = "quotation"
             elif score < compiled.threshold + (NEGATED_MARGIN if negated else 0.0):

@@ -39,6 +39,48 @@ def best(text: str) -> str | None:
         # Code is not chat.
         ("```\nmodel.train(policies)\n```", None),
         ("`fine-tuning is expensive`", None),
+        # A negated auxiliary before its subject asks or suggests; it does not deny.
+        ("couldn't we just fine-tune it on the case files with all the SSNs?", "finetune-on-sensitive-data"),
+        ("wouldn't pre-training let them customize absolutely everything?", "pretraining-customizes"),
+        ("why doesn't it learn from our chats?", None),
+        # A negation inside a condition is not the claim's.
+        ("if it doesn't know the new fee schedule, fine-tune the fee schedule in", "finetune-teaches-facts"),
+        # Someone else's claim, reported and then answered in the same message.
+        ("Our sponsor thinks the AI learns from every chat; I explained that it doesn't.", None),
+        (
+            "The client told us inference is basically free, and we set expectations with the cost table.",
+            None,
+        ),
+        ("The client told us inference is basically free. Can someone help me answer?", "inference-is-free"),
+        # ... but our own claim stays ours, whoever asked.
+        (
+            "The buyer asked about accuracy and I told them the model learns from every chat.",
+            "ai-learns-over-time",
+        ),
+        # Sarcasm markers mock the claim.
+        ("oh sure, inference is basically free :roll_eyes:", None),
+        # A quote introduced by a colon is reported speech.
+        ("Straight from the agency's RFP: 'We want to train it on our data.'", "buyer-train-on-our-data"),
+        # Apostrophes inside a quote and guillemets do not break the quotation.
+        ("the old slide said 'Let's fine-tune it on the patient records' and we struck it", None),
+        ("I pinned «inference is basically free» as an example of a bad pitch", None),
+        # The alternative chosen for that very reason.
+        (
+            "fine-tuning on their case notes would bake the names into the weights, which is why we use RAG",
+            None,
+        ),
+        # A question that offers the other answer weighs both; it states neither.
+        ("is the model learning from every chat, or are the weights frozen?", None),
+        # Asking around is not the concept "know".
+        ("does anyone know whether fine-tuning is still offered in that region?", None),
+        # "wrong" as a verdict corrects; "wrong answers" does not.
+        ("the model learns from every chat, which is wrong", None),
+        ("ignore the odd wrong answer for now, the model learns from every chat", "ai-learns-over-time"),
+        # The denial sits in the part with the claim's key word, the concepts in another part.
+        ("there's no training step at all, it just reads the policy documents at question time", None),
+        # "model" that is not an AI model.
+        ("we're building our own model railway from scratch this winter", None),
+        ("they want to build their own business model from the ground up", None),
         # Markup is stripped before matching.
         (
             "<@U024BE7LH> <at>dosay</at> fine tuning is way too expensive :money_with_wings:",
