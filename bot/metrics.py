@@ -7,7 +7,8 @@ What is counted (never message text, never user ids — labels are bounded sets)
 - ``dosay_suppressed_total{platform,reason}``: messages dosay stayed silent on (no-match = low score,
   cooldown, snoozed, duplicate, already-in-thread, off, bot);
 - ``dosay_ack_latency_seconds{platform}``: time to answer the platform's HTTP request (Slack's ack);
-- ``dosay_web_api_errors_total{platform,method,error}``: failed Web API calls (each attempt);
+- ``dosay_web_api_errors_total{platform,method,error}``: failed Web API calls: on Slack each attempt
+  (a call retried after a 429 counts once per failed attempt), on Teams each call that finally failed;
 - ``dosay_database_up``: 1 when the last health check reached the database.
 
 ``register(app, dosay, settings)`` is called by ``bot.server.build_app`` after the adapters.
@@ -70,7 +71,7 @@ class Metrics:
         )
         self.web_api_errors = Counter(
             "dosay_web_api_errors",
-            "Failed platform Web API calls (each attempt), by method and error",
+            "Failed platform Web API calls (Slack: each attempt; Teams: each failed call), by method and error",
             ["platform", "method", "error"],
             registry=r,
         )
