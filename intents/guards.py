@@ -184,9 +184,21 @@ def is_sarcastic(raw_message: str) -> bool:
     return bool(_SARCASM.search(raw_message))
 
 
-# A quote introduced by a colon is reported: "From the RFP: '...'", "buyer email: '...'".
+# A quote introduced by a colon after a speaker or a source is reported: "From the RFP: '...'", "buyer
+# email: '...'". A colon after anything else introduces a list of phrasings ("Bad: '...'", "re: '...'").
 _COLON_INTRODUCED = re.compile(r":\s*[\"'“‘«]?\s*$")
+_SOURCE = re.compile(
+    r"\b(?:buyers?|clients?|customers?|prospects?|agency|agency's|county|city|state|ministry|department"
+    r"|district|council|board|university|school|hospital|rfps?|rfis?|rfqs?|tender|sow|e-?mails?|ticket"
+    r"|transcript|call notes|minutes|cio|ciso|cto|cfo|director|manager|sponsor|officer|stakeholder|they|he"
+    r"|she|said|says|wrote|writes|asked|asks|replied|verbatim|quote|per)\b",
+    re.IGNORECASE,
+)
 
 
 def is_colon_introduced(before_quote: str) -> bool:
-    return bool(_COLON_INTRODUCED.search(before_quote))
+    """True for "From the buyer: '...'": a colon ends the text, and its last words name who said it."""
+    if not _COLON_INTRODUCED.search(before_quote):
+        return False
+    lead = before_quote.rstrip(" \"'“‘«:").rsplit(".", 1)[-1]
+    return bool(_SOURCE.search(" ".join(lead.split()[-6:])))

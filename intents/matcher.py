@@ -354,10 +354,12 @@ class Matcher:
                 memo[sentence] = memo["*"] or guards.is_weak_meta_talk(canonical_sentence(sentence))
             return memo[sentence]
 
-        def reported_speech(segment: Segment) -> bool:
+        def colon_quote(segment: Segment) -> bool:
+            # "From the buyer: '...'" reports what someone holds, whatever the entry.
             start = segment.sentence.find(segment.text)
-            if start > 0 and guards.is_colon_introduced(segment.sentence[:start]):
-                return True  # "From the RFP: '...'"
+            return start > 0 and guards.is_colon_introduced(segment.sentence[:start])
+
+        def reported_speech(segment: Segment) -> bool:
             outside = segment.sentence.replace(segment.text, " ")
             return guards.is_reported_speech(canonical(outside))
 
@@ -373,7 +375,11 @@ class Matcher:
 
         sarcastic = guards.is_sarcastic(text)
         for segment in clauses:
-            found.extend(self._score_segment(segment, meta_talk, reported_speech, answered_report, sarcastic))
+            found.extend(
+                self._score_segment(
+                    segment, meta_talk, colon_quote, reported_speech, answered_report, sarcastic
+                )
+            )
         found.sort(key=lambda c: (c.suppressed_by is not None, -c.score, c.entry))
         return found
 
@@ -457,6 +463,7 @@ class Matcher:
         self,
         segment: Segment,
         meta_talk: Callable[[str], bool],
+        colon_quote: Callable[[Segment], bool],
         reported_speech: Callable[[Segment], bool],
         answered_report: Callable[[Segment], bool],
         sarcastic: bool,
@@ -497,7 +504,9 @@ class Matcher:
                 suppressed = "alternative-question"
             elif answered_report(segment):
                 suppressed = "reported-and-answered"
-            elif segment.quoted and (compiled.entry.kind != "scenario" or not reported_speech(segment)):
+            elif segment.quoted and not (
+                colon_quote(segment) or (compiled.entry.kind == "scenario" and reported_speech(segment))
+            ):
                 suppressed = "quotation"
             elif score < compiled.threshold + (NEGATED_MARGIN if negated else 0.0):
                 suppressed = "threshold"

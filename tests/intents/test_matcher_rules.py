@@ -61,6 +61,9 @@ def best(text: str) -> str | None:
         ("oh sure, inference is basically free :roll_eyes:", None),
         # A quote introduced by a colon is reported speech.
         ("Straight from the agency's RFP: 'We want to train it on our data.'", "buyer-train-on-our-data"),
+        ("Note from the county's sponsor: 'the AI will learn from our data'", "ai-learns-over-time"),
+        # ... a colon after anything else introduces phrasings on display.
+        ("Phrases we retire this quarter: 'the AI will learn from our data over time'", None),
         # Apostrophes inside a quote and guillemets do not break the quotation.
         ("the old slide said 'Let's fine-tune it on the patient records' and we struck it", None),
         ("I pinned «inference is basically free» as an example of a bad pitch", None),
