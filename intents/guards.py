@@ -16,7 +16,7 @@ _NEGATION = re.compile(r"\b(?:not|never|no|nor|neither|none|nobody|nowhere|witho
 _FALSE_NEGATION = re.compile(
     r"\b(?:not (?:just|only|merely|simply)\b|no (?:doubt|wonder|matter)\b|if not\b|not sure\b"
     r"|not cheap\b|do not worry\b|no worries\b|not to mention\b|no question\b|no joke\b"
-    r"|never been (?:cheaper|easier)\b|no brainer\b|not a problem\b)"
+    r"|never been (?:cheaper|easier)\b|no brainer\b|not a problem\b|why not\b)"
 )
 # A question that opens with a negated auxiliary is rhetorical: "doesn't it learn from our chats?"
 _RHETORICAL = re.compile(

@@ -223,6 +223,12 @@ _ALTERNATIVE = re.compile(
     r"\bor (?:is|are|was|were|do|does|did|will|would|should|can|could|has|have|not|no)\b"
 )
 
+#: Where a result or reason clause starts inside a comma-part ("so we are not ...", "because ...").
+_RESULT_CLAUSE = re.compile(
+    r" (?=(?:so that|so (?:we|you|they|it|there|i|that|the|their|our)|because|since|which means|that way"
+    r"|otherwise) )"
+)
+
 _CONDITION_OPENERS = ("if ", "unless ", "in case ", "whenever ", "even if ")
 
 _SUFFIX = re.compile(r"(?<=\w{3})(?:ing|ed|es|s)\b")
@@ -483,13 +489,16 @@ class Matcher:
         # "does it learn from chats, or are the weights frozen?" weighs both answers; it states neither.
         alternative_question = clause.endswith("?") and _ALTERNATIVE.search(clause) is not None
         scored: list[Candidate] = []
-        single_part_negated = guards.is_negated(parts[0]) if len(parts) == 1 else None
-        part_views = [_ClauseView.of(part, self._prefix_lookups) for part in parts] if len(parts) > 1 else []
+        # Negation is scoped to comma-parts, and a result or reason clause is a part of its own:
+        # "... our own model from the ground up so we are not dependent on a vendor" is not a denial.
+        scopes = [scope for part in parts for scope in _RESULT_CLAUSE.split(part) if scope]
+        single_part_negated = guards.is_negated(scopes[0]) if len(scopes) == 1 else None
+        scope_views = [_ClauseView.of(p, self._prefix_lookups) for p in scopes] if len(scopes) > 1 else []
         for compiled in gated:
             negated = (
                 single_part_negated
                 if single_part_negated is not None
-                else self._claim_negated(parts, part_views, compiled)
+                else self._claim_negated(scopes, scope_views, compiled)
             )
             raw_score, index, parity_ok = self._best_trigger(text, compiled, negated)
             score = raw_score / 100.0

@@ -43,8 +43,11 @@ _CLAUSE_SPLIT = re.compile(
     re.IGNORECASE,
 )
 # A line of code starts like code, or holds a call, a comparison or a brace (each needs one of "(){=").
+# An assignment is code when its right side looks like code (a literal, a call, a name ending the line, an
+# operator); "pretraining = full customisation" is chat shorthand.
 _CODE_START = re.compile(
-    r"\s*(?:def |class |import |from \S+ import|return |\$ |>>> |#include|[a-z_][\w.]*\s*=\s*\S)"
+    r"\s*(?:def |class |import |from \S+ import|return |\$ |>>> |#include"
+    r"|[a-z_][\w.]*\s*=\s*(?:[\"'\[{(\d-]|[\w.]+\s*(?:$|[(\[+*/%<>=|&^-]|\bif\b|\bfor\b|\bor\b|\band\b)))"
 )
 _CODE_INSIDE = re.compile(r"\w\.\w+\(|\w\(\S*\)\s*$|\)\s*[;{]\s*$|=>|==|\{\s*$")
 

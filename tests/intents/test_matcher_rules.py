@@ -81,6 +81,20 @@ def best(text: str) -> str | None:
         ("ignore the odd wrong answer for now, the model learns from every chat", "ai-learns-over-time"),
         # The denial sits in the part with the claim's key word, the concepts in another part.
         ("there's no training step at all, it just reads the policy documents at question time", None),
+        # A result or reason clause carries its own negation.
+        (
+            "the agency wants to build its own model from scratch so they are not tied to a vendor",
+            "buyer-build-own-model",
+        ),
+        ("inference isn't free because every output token is billed at a higher rate", None),
+        # "why not" suggests.
+        (
+            "why not fine-tune it on the case files with the SSNs, accuracy would jump",
+            "finetune-on-sensitive-data",
+        ),
+        # "X = Y" in chat is shorthand, not code.
+        ("inference = basically free, don't bother budgeting it", "inference-is-free"),
+        ("```\ncost = inference_free(tokens)\n```", None),
         # "model" that is not an AI model.
         ("we're building our own model railway from scratch this winter", None),
         ("they want to build their own business model from the ground up", None),
