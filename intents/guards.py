@@ -6,6 +6,7 @@ All functions take canonical text (see ``intents.normalize.canonical``) and are 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # Alternations share one leading ``\b`` so the regex engine tests each cue's first letter instead of
 # entering every branch at every position (about 10x faster on chat; same matches).
@@ -75,6 +76,7 @@ _INVERTED_NOT = re.compile(
 )
 
 
+@lru_cache(maxsize=8192)
 def is_negated(clause: str) -> bool:
     """True when the clause carries a negation cue that denies it."""
     text = _FALSE_NEGATION.sub(" ", clause)

@@ -379,7 +379,11 @@ class Matcher:
             so_far = segment.sentence[: start + len(segment.text)] if start >= 0 else segment.sentence
             return guards.is_attributed(canonical(so_far))
 
-        sarcastic = guards.is_sarcastic(text)
+        def sarcastic() -> bool:
+            if "sarcastic" not in memo:
+                memo["sarcastic"] = guards.is_sarcastic(text)
+            return memo["sarcastic"]
+
         for segment in clauses:
             found.extend(
                 self._score_segment(
@@ -472,7 +476,7 @@ class Matcher:
         colon_quote: Callable[[Segment], bool],
         reported_speech: Callable[[Segment], bool],
         answered_report: Callable[[Segment], bool],
-        sarcastic: bool,
+        sarcastic: Callable[[], bool],
     ) -> list[Candidate]:
         parts = [p for p in (self._canonical_clause(part) for part in segment.text.split(",")) if p]
         if "know" in segment.text.lower():
@@ -503,11 +507,14 @@ class Matcher:
             raw_score, index, parity_ok = self._best_trigger(text, compiled, negated)
             score = raw_score / 100.0
             suppressed: str | None = None
+            # Cheapest first: the guards below read the whole message and run only for a would-be match.
             if not parity_ok:
                 suppressed = "negation"
+            elif score < compiled.threshold + (NEGATED_MARGIN if negated else 0.0):
+                suppressed = "threshold"
             elif meta_talk(segment.sentence):
                 suppressed = "meta-talk"
-            elif sarcastic:
+            elif sarcastic():
                 suppressed = "sarcasm"
             elif alternative_question:
                 suppressed = "alternative-question"
@@ -517,8 +524,6 @@ class Matcher:
                 colon_quote(segment) or (compiled.entry.kind == "scenario" and reported_speech(segment))
             ):
                 suppressed = "quotation"
-            elif score < compiled.threshold + (NEGATED_MARGIN if negated else 0.0):
-                suppressed = "threshold"
             scored.append(
                 Candidate(
                     entry=compiled.entry.id,
