@@ -262,7 +262,11 @@ class BotbuilderTeamsGateway:
         self.config = config
         self.app_id = config.APP_ID or ""
         self.authenticated = bool(config.APP_ID)
-        self.adapter = CloudAdapter(authentication or ConfigurationBotFrameworkAuthentication(config))
+        # Authenticates exactly as botbuilder; shares the outbound clients between turns (see the module).
+        self.authentication = teams_speedups.SharedClientsAuthentication(
+            authentication or ConfigurationBotFrameworkAuthentication(config)
+        )
+        self.adapter = CloudAdapter(self.authentication)
         self.adapter.on_turn_error = self._on_turn_error
         #: Turns acknowledged before they run (bounded; drained at shutdown).
         self.turns = BackgroundTurns(max_turns)

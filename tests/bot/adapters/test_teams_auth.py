@@ -154,3 +154,38 @@ async def test_single_tenant_settings_reach_botbuilder(teams_dosay, channel_sign
         response = await client.post("/api/messages", json=body)
         await app[TEAMS_BOT].drain()
         assert response.status == 401 and connector.calls == []
+
+
+class _CountingCredentialsFactory(_CredentialsFactory):
+    def __init__(self, *args) -> None:
+        super().__init__(*args)
+        self.created = 0
+
+    async def create_credentials(self, app_id, oauth_scope, login_endpoint, validate_authority):
+        self.created += 1
+        return await super().create_credentials(app_id, oauth_scope, login_endpoint, validate_authority)
+
+
+async def test_outbound_clients_are_shared_between_turns_and_every_request_is_still_checked(
+    teams_dosay, channel_signing_key
+) -> None:
+    """One connector client (one set of credentials, so one cached access token) per service URL, not
+    one per activity; the token of every request is still checked."""
+    factory = _CountingCredentialsFactory(APP_ID, "pw")
+    config = BotConfig(APP_ID=APP_ID, APP_PASSWORD="pw")
+    authentication = ConfigurationBotFrameworkAuthentication(config, credentials_factory=factory)
+    bot = TeamsBot(teams_dosay, BotbuilderTeamsGateway(config, authentication=authentication))
+    app = web.Application()
+    app[BOT] = bot
+    app.router.add_post("/api/messages", bot.handle)
+    async with FakeTeamsConnector() as connector, TestClient(TestServer(app)) as client:
+        headers = {"Authorization": f"Bearer {channel_token(connector.url)}"}
+        for n in range(3):
+            body = activity("it will learn", service_url=connector.url, conversation=f"19:c{n}@thread")
+            assert await _post(client, body, headers) == 200
+        assert len(connector.posts()) == 3 and all(post.has_token for post in connector.posts())
+        # connector client + user token client, each built once
+        assert factory.created == 2
+        bad = {"Authorization": f"Bearer {channel_token(connector.url, audience='someone-else')}"}
+        body = activity("it will learn", service_url=connector.url, conversation="19:c9@thread")
+        assert await _post(client, body, bad) == 401 and len(connector.posts()) == 3

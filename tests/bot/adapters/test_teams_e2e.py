@@ -15,6 +15,7 @@ from bot.service import Dosay
 from bot.storage.store import Store
 from tests.bot.adapters.teams_harness import CHANNEL, TENANT, activity, new_id, teams_harness
 from tests.bot.conftest import KeywordMatcher, make_phrasebook
+from tests.fakes.teams_connector import FakeTeamsConnector
 
 
 @pytest.fixture
@@ -444,3 +445,15 @@ async def test_ephemeral_fallback_counts_a_failed_one_to_one_chat(teams_dosay) -
         'dosay_web_api_errors_total{error="http_403",method="send_to_conversation",platform="teams"} 1.0'
         in metrics
     )
+
+
+async def test_each_reply_goes_to_its_own_service_url_with_shared_connector_clients(teams_dosay) -> None:
+    """Connector clients are shared between turns per service URL: a reply never goes to another
+    activity's service URL."""
+    async with teams_harness(teams_dosay) as h, FakeTeamsConnector() as other:
+        for n, connector in enumerate([h.connector, other, h.connector, other]):
+            body = activity("it will learn", service_url=connector.url, conversation=f"19:su{n}@thread")
+            assert await h.post(body) == 200
+        mine = [p.conversation_id.split(";")[0] for p in h.connector.posts()]
+        theirs = [p.conversation_id.split(";")[0] for p in other.posts()]
+    assert mine == ["19:su0@thread", "19:su2@thread"] and theirs == ["19:su1@thread", "19:su3@thread"]
