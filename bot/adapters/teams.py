@@ -22,6 +22,7 @@ connector calls are counted in ``dosay_web_api_errors_total{platform="teams"}``.
 from __future__ import annotations
 
 import copy
+import functools
 import json
 import logging
 from collections.abc import Awaitable, Callable
@@ -148,7 +149,8 @@ def translate(activity: Activity, kind: Kind) -> TeamsActivity:
         is_bot=sender.role == "bot",
         thread_root=root or (activity.id if conversation_type == "channel" else None),
         value=value,
-        reference=_reference_for_tips(activity),
+        # built only when stored (first sight of the conversation, installs): a deepcopy and serialise
+        reference=functools.partial(_reference_for_tips, activity),
     )
 
 

@@ -87,7 +87,9 @@ class TeamsActivity:
     is_bot: bool = False
     thread_root: str | None = None  # channels: the thread's root message id
     value: dict[str, Any] = field(default_factory=dict)  # a card's Action.Submit data
-    reference: str = ""  # the conversation reference (JSON) for proactive messages
+    #: The conversation reference (JSON) for proactive messages, or a function building it: a gateway
+    #: can defer that work, since it is only needed the first time a process sees a conversation.
+    reference: str | Callable[[], str] = ""
     received_at: datetime | None = None
 
     def inbound(self, now: datetime, *, text: str | None = None) -> InboundMessage:
@@ -237,9 +239,8 @@ class TeamsBot:
         if activity.kind == "installed" or (
             await self.dosay.conversation_ref("teams", activity.tenant, activity.conversation) is None
         ):
-            await self.dosay.save_conversation_ref(
-                "teams", activity.tenant, activity.conversation, activity.reference
-            )
+            reference = activity.reference() if callable(activity.reference) else activity.reference
+            await self.dosay.save_conversation_ref("teams", activity.tenant, activity.conversation, reference)
         if len(self._stored) >= _STORED_MAX:
             self._stored.clear()  # a cache, not a record: forgetting costs one read per conversation
         self._stored.add(key)
