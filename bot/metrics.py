@@ -71,7 +71,8 @@ class Metrics:
         )
         self.web_api_errors = Counter(
             "dosay_web_api_errors",
-            "Failed platform Web API calls (Slack: each attempt; Teams: each failed call), by method and error",
+            "Failed platform Web API calls (Slack: each attempt; Teams: each failed call),"
+            " by method and error",
             ["platform", "method", "error"],
             registry=r,
         )
