@@ -105,8 +105,10 @@ class SharedClientsAuthentication(BotFrameworkAuthentication):
     configuration, a requests session, configparser), a new TCP connection per reply and, with an app id,
     a new MSAL app per reply, so no access token was ever reused. botbuilder's own
     ``BotFrameworkAdapter`` keeps the same cache (``_connector_client_cache``, keyed by service URL, app
-    id and scope); msrest gives each thread its own session. The user token client (OAuth sign-in,
-    which dosay does not use) is shared per app id.
+    id and scope). Concurrent replies through one client share its requests session from asyncio's
+    pool threads (msrest's async sender takes the event loop thread's session); urllib3's connection
+    pool is thread-safe. The user token client (OAuth sign-in, which dosay does not use) is shared per
+    app id.
     """
 
     def __init__(self, inner: BotFrameworkAuthentication, size: int = 64) -> None:
