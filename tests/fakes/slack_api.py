@@ -5,6 +5,9 @@ async with FakeSlackApi() as api:
     api.fail_next("chat.postMessage", status=429, retry_after=1)
     ...
     api.calls_to("chat.postMessage")  # -> list of recorded calls (params as a dict)
+
+Socket Mode: ``apps.connections.open`` answers with this fake's WebSocket URL; ``socket_send(envelope)``
+pushes an envelope to the connected client and ``wait_for_acks(n)`` returns what the client sent back.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl
 
-from aiohttp import web
+from aiohttp import WSMsgType, web
 
 BOT_USER = "UBOT"
 BOT_ID = "BBOT"
@@ -50,6 +53,9 @@ class FakeSlackApi:
         self._runner: web.AppRunner | None = None
         self.url = ""
         self._changed = asyncio.Event()
+        self._sockets: list[web.WebSocketResponse] = []
+        #: what Socket Mode clients sent back (acknowledgements: ``{"envelope_id": ..., "payload"?}``)
+        self.socket_acks: list[dict[str, Any]] = []
 
     # --- control ------------------------------------------------------------------------------------
 
@@ -84,11 +90,33 @@ class FakeSlackApi:
         await asyncio.wait_for(_until(), timeout)
         return self.calls_to(method)
 
+    async def _wait(self, done: Any, timeout: float) -> None:
+        async def _until() -> None:
+            while not done():
+                self._changed.clear()
+                await self._changed.wait()
+
+        await asyncio.wait_for(_until(), timeout)
+
+    async def wait_for_socket(self, timeout: float = 10.0) -> None:
+        """Wait until a Socket Mode client is connected (a bound, not a timing check)."""
+        await self._wait(lambda: bool(self._sockets), timeout)
+
+    async def socket_send(self, envelope: dict[str, Any]) -> None:
+        """Deliver a Socket Mode envelope (``events_api``, ``slash_commands``, ``interactive``)."""
+        for ws in list(self._sockets):
+            await ws.send_str(json.dumps(envelope))
+
+    async def wait_for_acks(self, count: int = 1, timeout: float = 10.0) -> list[dict[str, Any]]:
+        await self._wait(lambda: len(self.socket_acks) >= count, timeout)
+        return self.socket_acks
+
     # --- server ----------------------------------------------------------------------------------------
 
     async def start(self) -> FakeSlackApi:
         app = web.Application()
         app.router.add_post("/api/{method}", self._handle)
+        app.router.add_get("/socket", self._socket)
         self._runner = web.AppRunner(app)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -98,6 +126,8 @@ class FakeSlackApi:
         return self
 
     async def stop(self) -> None:
+        for ws in list(self._sockets):
+            await ws.close()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
@@ -133,6 +163,21 @@ class FakeSlackApi:
         self._record(Call(method, params, headers, 200))
         return web.json_response(self._answer(method, params))
 
+    async def _socket(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse()  # answers the client's pings (slack_sdk checks them)
+        await ws.prepare(request)
+        await ws.send_str(json.dumps({"type": "hello", "num_connections": 1}))
+        self._sockets.append(ws)
+        self._changed.set()
+        try:
+            async for message in ws:
+                if message.type == WSMsgType.TEXT:
+                    self.socket_acks.append(json.loads(message.data))
+                    self._changed.set()
+        finally:
+            self._sockets.remove(ws)
+        return ws
+
     def _record(self, call: Call) -> None:
         self.calls.append(call)
         self._changed.set()
@@ -160,6 +205,8 @@ class FakeSlackApi:
             return {"ok": True, "message_ts": f"1800000000.{next(self._ts):06d}"}
         if method == "chat.update":
             return {"ok": True, "channel": params.get("channel"), "ts": params.get("ts")}
+        if method == "apps.connections.open":
+            return {"ok": True, "url": self.url.replace("http://", "ws://").replace("/api/", "/socket")}
         if method == "bots.info":
             return {"ok": True, "bot": {"id": params.get("bot", BOT_ID), "user_id": BOT_USER}}
         return {"ok": True}
