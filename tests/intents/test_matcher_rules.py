@@ -98,6 +98,21 @@ def best(text: str) -> str | None:
         # "model" that is not an AI model.
         ("we're building our own model railway from scratch this winter", None),
         ("they want to build their own business model from the ground up", None),
+        # More ways of answering a reported claim: set straight, shot down, jumped in, figures.
+        ("Our reseller told them the bot learns from every chat. I set them straight on the call.", None),
+        ("Priya proposed fine-tuning on the benefit claims; legal shot it down the same day", None),
+        ("someone on the bid team told them we'd need to train a model, I jumped in: it's retrieval", None),
+        ("Raj told the buyer fine-tuning costs a fortune, I followed up with the actual range", None),
+        ("the sponsor expected us to train it on the permit manual. I explained the index instead", None),
+        ("my colleague was convinced inference is basically free; after the demo it was clear", None),
+        # ... and a reported claim nobody answered is still worth a reply.
+        ("Raj told the buyer fine-tuning costs a fortune. Thoughts?", "finetuning-is-expensive"),
+        # Coaching about the wording, with -ing forms and the hyphenated table headings.
+        ("on the webinar, avoid implying that the assistant learns from every chat", None),
+        ("what is the do-say when a buyer insists inference is basically free?", None),
+        # "nothing" as the subject denies; as an amount it does not.
+        ("the assistant looks the handbook up at question time, nothing gets trained", None),
+        ("inference costs basically nothing once it's live", "inference-is-free"),
         # Markup is stripped before matching.
         (
             "<@U024BE7LH> <at>dosay</at> fine tuning is way too expensive :money_with_wings:",
