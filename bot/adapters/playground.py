@@ -9,7 +9,6 @@ stored; the page renders every string with ``textContent``.
 from __future__ import annotations
 
 import asyncio
-import importlib
 import logging
 import uuid
 from datetime import datetime
@@ -18,13 +17,13 @@ from typing import Any, Literal
 
 from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
-from sqlalchemy import select
 
 from bot.adapters import playground_views as views
 from bot.core_types import InboundMessage
 from bot.service import Dosay
 from bot.settings import Settings
-from bot.storage import models
+from bot.stats import compute_stats
+from intents import cost
 from phrasebook.schema import Regime
 
 log = logging.getLogger(__name__)
@@ -297,10 +296,6 @@ async def post_cost(request: web.Request) -> web.Response:
     body: CostIn = await _body(request, CostIn)
     dosay = _dosay(request)
     try:
-        cost: Any = importlib.import_module("intents.cost")
-    except ImportError:
-        return _error(503, "the cost calculator (intents.cost) is not installed in this build")
-    try:
         if body.query is not None:
             query = cost.parse_cost_query(body.query)
         else:
@@ -308,39 +303,23 @@ async def post_cost(request: web.Request) -> web.Response:
         result = cost.estimate(dosay.phrasebook, query)
     except cost.CostQueryError as exc:
         return _error(400, str(exc))
-    summary = getattr(result, "summary", None)
     return web.json_response(
-        {
-            "query": body.query,
-            "result": views.jsonable(result),
-            "text": str(summary()) if callable(summary) else None,
-        }
+        {"query": body.query, "result": views.jsonable(result), "text": result.summary()}
     )
 
 
 # --- stats --------------------------------------------------------------------------------------------
 
 
-def _correction_rows(dosay: Dosay) -> list[tuple[str, datetime, datetime | None]]:
-    reader = getattr(dosay.store, "correction_rows", None)
-    if callable(reader):
-        return list(reader())
-    # Until the Store offers a reader: a read-only query on its engine (this table holds no message text).
-    # The columns' UTCDateTime type turns the values into aware UTC datetimes.
-    query = select(models.Correction.entry_id, models.Correction.created_at, models.Correction.retracted_at)
-    with dosay.store.engine.connect() as conn:
-        return [(e, c, r) for e, c, r in conn.execute(query)]
-
-
 async def get_stats(request: web.Request) -> web.Response:
+    """The numbers of ``dosay stats`` (``bot.stats.compute_stats``) over every platform's stored rows."""
     dosay = _dosay(request)
-    loop = asyncio.get_running_loop()
-    corrections = await loop.run_in_executor(None, _correction_rows, dosay)
-    feedback = await loop.run_in_executor(None, dosay.store.feedback_rows)
     try:
         weeks = min(max(int(request.query.get("weeks", "8")), 1), 52)
     except ValueError:
         return _error(400, "weeks: expected a whole number from 1 to 52")
-    return web.json_response(
-        views.stats_view(corrections, [(e, k) for e, k, _t in feedback], _now(dosay).date(), weeks)
-    )
+    loop = asyncio.get_running_loop()
+    corrections = await loop.run_in_executor(None, dosay.store.correction_rows)
+    feedback = await loop.run_in_executor(None, dosay.store.feedback_counts)
+    report = compute_stats(corrections, feedback, today=_now(dosay).date(), weeks=weeks)
+    return web.json_response(views.stats_view(report))

@@ -7,14 +7,13 @@ No I/O, no clock: ``today`` and rows are passed in. The page renders every strin
 from __future__ import annotations
 
 import dataclasses
-from collections import Counter
-from collections.abc import Iterable
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from pydantic import BaseModel
 
 from bot.core_types import Decision
+from bot.stats import StatsReport
 from phrasebook.schema import CostBand, Entry, Phrasebook, RegimeCard, Source
 
 Json = dict[str, Any]
@@ -148,48 +147,32 @@ def search_view(result: Any) -> Json:
 # --- stats ---------------------------------------------------------------------------------------------
 
 
-def week_start(day: date) -> date:
-    """The Monday of ``day``'s ISO week."""
-    return day - timedelta(days=day.weekday())
+def stats_view(report: StatsReport) -> Json:
+    """``bot.stats.compute_stats``'s report (the numbers ``dosay stats`` prints) in the page's shape.
 
-
-def stats_view(
-    corrections: Iterable[tuple[str, datetime, datetime | None]],
-    feedback: Iterable[tuple[str, str]],
-    today: date,
-    weeks: int = 8,
-) -> Json:
-    """Corrections per entry per week (the last ``weeks`` ISO weeks), feedback ratio, accepted corrections.
-
-    ``corrections``: (entry_id, created_at, retracted_at); a retracted correction is an accepted one (the
-    author edited the misconception away). ``feedback``: (entry_id, kind).
+    ``corrections_per_entry`` lists the entries corrected within ``weeks`` (the chart); the totals cover every
+    stored row. A retracted correction is an accepted one (the author edited the misconception away).
     """
-    first = week_start(today) - timedelta(weeks=weeks - 1)
-    week_keys = [(first + timedelta(weeks=i)).isoformat() for i in range(weeks)]
-    per_entry: dict[str, Counter[str]] = {}
-    total = accepted = 0
-    for entry_id, created_at, retracted_at in corrections:
-        total += 1
-        accepted += retracted_at is not None
-        week = week_start(created_at.date())
-        if week >= first:
-            per_entry.setdefault(entry_id, Counter())[week.isoformat()] += 1
-    kinds: Counter[str] = Counter()
-    by_entry_feedback: dict[str, Counter[str]] = {}
-    for entry_id, kind in feedback:
-        kinds[kind] += 1
-        by_entry_feedback.setdefault(entry_id, Counter())[kind] += 1
-    rated = kinds["helpful"] + kinds["not_misconception"]
     return {
-        "weeks": week_keys,
-        "corrections_per_entry": {
-            entry: [counts.get(w, 0) for w in week_keys] for entry, counts in sorted(per_entry.items())
+        "weeks": [monday.isoformat() for monday in report.weeks],
+        "corrections_per_entry": {e.entry_id: list(e.per_week) for e in report.entries if any(e.per_week)},
+        "corrections": {
+            "total": report.corrections,
+            "accepted": report.accepted,
+            "accepted_ratio": _rounded(report.accepted_ratio),
         },
-        "corrections": {"total": total, "accepted": accepted},
         "feedback": {
-            "helpful": kinds["helpful"],
-            "not_misconception": kinds["not_misconception"],
-            "helpful_ratio": round(kinds["helpful"] / rated, 3) if rated else None,
-            "per_entry": {e: dict(c) for e, c in sorted(by_entry_feedback.items())},
+            "helpful": report.helpful,
+            "not_misconception": report.not_misconception,
+            "helpful_ratio": _rounded(report.helpful_ratio),
+            "per_entry": {
+                e.entry_id: {"helpful": e.helpful, "not_misconception": e.not_misconception}
+                for e in report.entries
+                if e.helpful or e.not_misconception
+            },
         },
     }
+
+
+def _rounded(ratio: float | None) -> float | None:
+    return None if ratio is None else round(ratio, 3)

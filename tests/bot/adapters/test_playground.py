@@ -9,6 +9,7 @@ from aiohttp.test_utils import TestClient
 
 from bot.adapters import playground
 from bot.service import Dosay
+from bot.stats import compute_stats
 
 MISCONCEPTION = "Honestly, the AI will learn from your data over time."
 
@@ -122,7 +123,7 @@ async def test_edit_that_drops_the_misconception_is_an_accepted_correction(api) 
     )
     assert (await edited.json())["outcome"] == "retracted"
     stats = await (await api.get("/api/stats")).json()
-    assert stats["corrections"] == {"total": 1, "accepted": 1}
+    assert stats["corrections"] == {"total": 1, "accepted": 1, "accepted_ratio": 1.0}
 
 
 async def test_phrasebook_entries_regimes_and_bands(api) -> None:
@@ -167,7 +168,26 @@ async def test_stats_count_corrections_per_entry_per_week_and_feedback_ratio(api
     assert stats["corrections_per_entry"]["ai-learns-over-time"][-2:] == [1, 1]
     assert stats["corrections_per_entry"]["inference-is-free"][-2:] == [1, 0]
     assert stats["feedback"]["helpful_ratio"] == 1.0
+    assert stats["feedback"]["per_entry"] == {"inference-is-free": {"helpful": 1, "not_misconception": 0}}
     assert (await api.get("/api/stats", params={"weeks": "many"})).status == 400
+
+
+async def test_stats_are_the_numbers_dosay_stats_prints(api, api_clock) -> None:
+    await say(api, MISCONCEPTION)
+    await say(api, "Inference is basically free.")
+    for kind in ("helpful", "not_misconception", "not_misconception"):
+        await api.post(
+            "/api/playground/feedback", json={"user": "a", "entry_id": "inference-is-free", "kind": kind}
+        )
+    dosay: Dosay = api.app[playground.DOSAY_KEY]
+    report = compute_stats(
+        dosay.store.correction_rows(), dosay.store.feedback_counts(), today=api_clock.now.date()
+    )
+    stats = await (await api.get("/api/stats")).json()
+    assert stats["corrections"]["total"] == report.corrections == 2
+    assert stats["feedback"]["helpful_ratio"] == round(report.helpful_ratio or 0, 3) == 0.333
+    assert stats["weeks"] == [monday.isoformat() for monday in report.weeks]
+    assert stats["corrections_per_entry"] == {e.entry_id: list(e.per_week) for e in report.entries if e.total}
 
 
 async def test_cost_from_a_query_or_from_the_form_fields(api) -> None:
