@@ -10,14 +10,17 @@ import yaml
 from aiohttp import web
 
 from bot.adapters import playground
+from intents.cost import parse_cost_query
 from tests.bot.adapters.test_playground import MISCONCEPTION, say
 
 SPEC = yaml.safe_load((Path(__file__).resolve().parents[3] / "docs" / "playground-openapi.yaml").read_text())
 
 
 def validate(body: Any, schema_name: str) -> None:
+    """Validate against a component schema, formats (dates) included."""
     schema = {"$ref": f"#/components/schemas/{schema_name}", "components": SPEC["components"]}
-    jsonschema.Draft202012Validator(schema).validate(body)
+    checker = jsonschema.Draft202012Validator.FORMAT_CHECKER
+    jsonschema.Draft202012Validator(schema, format_checker=checker).validate(body)
 
 
 def registered_routes() -> set[tuple[str, str]]:
@@ -68,3 +71,52 @@ async def test_responses_match_the_documented_schemas(api) -> None:
         validate(cost_in, "CostIn")
         validate(await (await api.post("/api/cost", json=cost_in)).json(), "CostOut")
     validate(await (await api.get("/api/phrasebook/entries/nope")).json(), "Error")
+
+
+def _properties(schema: dict[str, Any]) -> tuple[set[str], set[str]]:
+    return set(schema["properties"]), set(schema.get("required", []))
+
+
+def test_documented_request_bodies_are_the_adapter_models() -> None:
+    schemas = SPEC["components"]["schemas"]
+    for name, model in (
+        ("MessageIn", playground.MessageIn),
+        ("EditIn", playground.EditIn),
+        ("FeedbackIn", playground.FeedbackIn),
+    ):
+        required = {field for field, info in model.model_fields.items() if info.is_required()}
+        assert _properties(schemas[name]) == (set(model.model_fields), required), name
+    query_form, numbers_form = schemas["CostIn"]["oneOf"]
+    documented = set(query_form["properties"]) | set(numbers_form["properties"])
+    assert documented == set(playground.CostIn.model_fields)
+
+
+def test_documented_examples_are_accepted_by_the_server_models() -> None:
+    models = {
+        "postMessage": playground.MessageIn,
+        "postFeedback": playground.FeedbackIn,
+        "computeCost": playground.CostIn,
+    }
+    seen = set()
+    for item in SPEC["paths"].values():
+        for operation in item.values():
+            body = operation.get("requestBody", {}).get("content", {}).get("application/json", {})
+            if "example" in body:
+                models[operation["operationId"]].model_validate(body["example"])
+                seen.add(operation["operationId"])
+    assert seen == set(models)
+    for example in SPEC["components"]["schemas"]["CostIn"]["oneOf"][0]["properties"]["query"]["examples"]:
+        parse_cost_query(example)  # the documented queries are ones the calculator reads
+
+
+async def test_error_responses_match_the_documented_schema(api) -> None:
+    bad = await api.post("/api/playground/messages", json={"user": "alex", "text": ""})
+    assert bad.status == 400
+    validate(await bad.json(), "Error")
+    not_json = await api.post("/api/playground/feedback", data="kind=helpful")
+    assert not_json.status == 415
+    validate(await not_json.json(), "Error")
+    for path in ("/api/regimes/cheap", "/api/phrasebook/entries/nope"):
+        missing = await api.get(path)
+        assert missing.status == 404
+        validate(await missing.json(), "Error")
