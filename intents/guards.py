@@ -46,6 +46,9 @@ _STRONG_META = re.compile(
     r"|people (?:often |always |usually )?(?:think|assume|believe|say)\b"
     r"|example of (?:a|the)\b|red flag\b|when (?:a |the )?(?:buyer|client|customer|someone) says\b"
     r"|if (?:a |the )?(?:buyer|client|customer|someone|they) (?:says|asks)\b|reframe\b|pushback\b"
+    # Coaching on what a phrasing leads to: "if you tell them it learns, they'll expect ...".
+    r"|if (?:you|we|they|reps?|anyone|someone) (?:tell|tells|say|says|promise|promises|claim|claims|imply"
+    r"|implies|pitch|pitches) (?:them|him|her|the buyer|buyers|the client|clients|customers|that)\b"
     # Material about phrasings: scripts, trackers, objection handling.
     r"|role[ -]?play\w*|(?:sales|call|demo|pitch|phone) script\b|talk track\b|keyword (?:list|tracker)\b"
     r"|tracker keywords?\b|objection[ -]?handling\b|battle ?cards?\b"
@@ -65,6 +68,7 @@ _WEAK_META = re.compile(
     # The alternative was chosen for this very reason: "... which is exactly why we are doing RAG".
     r"|(?:why|so) we (?:are |will |would )?(?:doing|do|use|using|went with|go with|going with|chose"
     r"|recommend|recommended|propose|proposed|proposing|pitch|pitched) (?:rag|retrieval)\b"
+    r"|\b(?:another|one more|a good|the main|the) reason (?:to|for|we)\b.*\b(?:rag|retrieval)\b"
     r"|(?:assume|assuming|think|thinks|thinking|believe|believes) that\b.*\b(?:but|actually|in fact)\b)"
 )
 
@@ -152,14 +156,16 @@ _ANSWERED = re.compile(
     r"|pointed (?:him|her|them|out)|walked (?:him|her|them)|talked (?:him|her|them) out|redirected|steered"
     r"|set (?:the |their )?expectations|reassured|pushed back|straightened|(?:since |have |we )deleted"
     r"|triage question|used to (?:think|believe|assume)|no longer (?:think|believe|assume)"
-    r"|(?:gave|showed|told|sent) (?:him|her|them) (?:the|a|our|that|it)\b"
+    r"|(?:gave|told|sent) (?:him|her|them) (?:the|a|our|that|it)\b|(?:showed|shown) (?:him|her|them)\b"
+    r"|(?:they are|he is|she is|we are) (?:fine|ok|okay|good|happy|on board|aligned) (?:now|with it)\b"
     r"|(?:i|we) (?:sent|shared|showed|quoted|gave) (?:the|our|a|them|him|her)\b"
     r"|(?:i|we) (?:agreed|decided|settled|opted)\b|turned out|turns out|(?:it was|became|it became) clear\b"
     r"|(?:realized|realised|understood) (?:that )?(?:it|they|what)\b"
     # Someone set it right: "set him straight", "shot it down", "I jumped in", "we went over the rates".
-    r"|set (?:him|her|them|it|that|the record) straight|(?:shot|shut|turned) (?:it|that|this|the idea) down"
+    r"|reframed|reframing|followed up|(?:fixed|reset|struck|rewrote|reworded|crossed out|took out|pulled)"
+    r" (?:that|it|this|the)\b|set (?:him|her|them|it|that|the record) straight|(?:shot|shut|turned) (?:it|that|this|the idea) down"
     r"|nixed|vetoed|talked (?:him|her|them) down|(?:jumped|stepped|chimed) in\b|walked through"
-    r"|went (?:over|through) (?:how|why|what|the)\b|followed up (?:with|w)|(?:the )?actual (?:number|figure"
+    r"|went (?:over|through) (?:how|why|what|the)\b|(?:the )?actual (?:number|figure"
     r"|range|cost|price)s?\b|(?:i|we) (?:raised|flagged|brought up|noted|reminded)\b"
     r"|(?:moved|switched|pointed|nudged) (?:him|her|them|it|the project|the team)"
     r" (?:to|toward|towards|over)\b"
@@ -222,3 +228,28 @@ def is_colon_introduced(before_quote: str) -> bool:
         return False
     lead = before_quote.rstrip(" \"'“‘«:").rsplit(".", 1)[-1]
     return bool(_SOURCE.search(" ".join(lead.split()[-6:])))
+
+
+# A claim put as a supposition and then set aside: "if fine-tuning really ran six figures I'd skip it, but it's
+# a few thousand", "even if it did learn from chats (it doesn't) ...", "hypothetically ..., but no".
+# A plain condition stays a claim: "if we fine-tune it on the regs it'll know them".
+_SUPPOSITION = re.compile(
+    r"^(?:(?:ok|okay|so|and|well|sure|look|honestly|i mean|but) )?(?:even if|hypothetically|in theory"
+    r"|theoretically|suppose|supposing|imagine|assuming for a second)\b"
+)
+_DOUBTFUL_CONDITION = re.compile(
+    r"^(?:(?:ok|okay|so|and|well|but) )?if\b.*\b(?:really|actually|truly|somehow)\b"
+)
+_CONDITION = re.compile(r"^(?:(?:ok|okay|so|and|well|but) )?if\b")
+_SET_ASIDE = re.compile(
+    r"^\s*(?:but|however|though|although|yet|whereas)\b|\b(?:it does not|it is not|they do not|it will not"
+    r"|so no|which it does not|which it is not)\b"
+)
+
+
+def is_supposition(clause: str, rest_of_sentence: str) -> bool:
+    """True when the clause supposes the claim only to set it aside (``rest_of_sentence``: what follows the
+    clause in its sentence; both canonical)."""
+    if _SUPPOSITION.search(clause) or _DOUBTFUL_CONDITION.search(clause):
+        return True
+    return bool(_CONDITION.search(clause) and _SET_ASIDE.search(rest_of_sentence))

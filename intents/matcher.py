@@ -35,6 +35,9 @@ DEFAULT_THRESHOLD = 0.58
 #: A negated clause agreeing with a negated trigger ("isn't expensive" ~ "can't afford it") is a weaker
 #: signal than plain agreement; it must clear the threshold by this much more.
 NEGATED_MARGIN = 0.06
+#: A trigger found inside a longer clause (rapidfuzz ``partial_ratio``) counts for this share of its
+#: alignment score: the rest of the clause may change what the trigger's words mean.
+PARTIAL_WEIGHT = 0.9
 #: Typo repair: OSA normalised similarity, i.e. one edit or one swap in five letters.
 TYPO_CUTOFF = 0.79
 #: Longest message the matcher reads; the rest of a 100 kB paste is not chat.
@@ -59,6 +62,8 @@ class _CompiledEntry:
     anchors: frozenset[str]
     triggers: tuple[str, ...]
     trigger_lengths: tuple[int, ...]
+    #: Characters in the shortest trigger: a clause no longer than it cannot hold any trigger.
+    shortest_trigger: int
     trigger_negated: tuple[bool, ...]
     threshold: float
 
@@ -197,6 +202,7 @@ def _compile_entry(entry: Entry) -> _CompiledEntry:
         anchors=frozenset(_anchor_words(entry.requires)),
         triggers=triggers,
         trigger_lengths=tuple(len(t.split()) for t in triggers),
+        shortest_trigger=min(map(len, triggers)),
         trigger_negated=tuple(guards.is_negated(canonical(t)) for t in wordings),
         threshold=entry.threshold if entry.threshold is not None else DEFAULT_THRESHOLD,
     )
@@ -379,6 +385,11 @@ class Matcher:
             so_far = segment.sentence[: start + len(segment.text)] if start >= 0 else segment.sentence
             return guards.is_attributed(canonical(so_far))
 
+        def supposition(segment: Segment) -> bool:
+            start = segment.sentence.find(segment.text)
+            rest = segment.sentence[start + len(segment.text) :] if start >= 0 else ""
+            return guards.is_supposition(canonical(segment.text), canonical(rest))
+
         def sarcastic() -> bool:
             if "sarcastic" not in memo:
                 memo["sarcastic"] = guards.is_sarcastic(text)
@@ -387,7 +398,7 @@ class Matcher:
         for segment in clauses:
             found.extend(
                 self._score_segment(
-                    segment, meta_talk, colon_quote, reported_speech, answered_report, sarcastic
+                    segment, meta_talk, colon_quote, reported_speech, answered_report, sarcastic, supposition
                 )
             )
         found.sort(key=lambda c: (c.suppressed_by is not None, -c.score, c.entry))
@@ -440,27 +451,40 @@ class Matcher:
     def _best_trigger(self, text: str, compiled: _CompiledEntry, negated: bool) -> tuple[float, int, bool]:
         """(score 0..100, trigger index, parity ok), preferring triggers that agree on negation.
 
-        Both rapidfuzz passes run in C with the threshold as cutoff. The score is
-        max(sort, set × length factor), so whenever it can reach the cutoff it is exactly that
-        maximum over the values these two passes return; nothing is scored twice.
+        A trigger's score is the best of three rapidfuzz passes, all in C with the threshold as cutoff:
+        token sort, token set × a length factor, and, for a trigger shorter than the clause, the best
+        alignment of the trigger inside the clause × ``PARTIAL_WEIGHT`` (a claim inside a long message:
+        "..., then inference is effectively free so there is no ongoing line item"). Whenever a score can
+        reach the cutoff it is exactly that maximum; nothing is scored twice.
         """
         cutoff = compiled.threshold * 100 - 1e-6
-        by_set = process.extract(
-            text, compiled.triggers, scorer=fuzz.token_set_ratio, score_cutoff=cutoff, limit=None
-        )
+        triggers = compiled.triggers
+        by_set = process.extract(text, triggers, scorer=fuzz.token_set_ratio, score_cutoff=cutoff, limit=None)
         by_sort = process.extract(
-            text, compiled.triggers, scorer=fuzz.token_sort_ratio, score_cutoff=cutoff, limit=None
+            text, triggers, scorer=fuzz.token_sort_ratio, score_cutoff=cutoff, limit=None
         )
-        if not by_set and not by_sort:
-            _, score, index = process.extractOne(text, compiled.triggers, scorer=fuzz.token_set_ratio)
-            return float(score), int(index), compiled.trigger_negated[index] == negated
-        scores = {i: score for _, score, i in by_sort}  # trigger index → max(sort, set × length factor)
+        by_part = (
+            process.extract(
+                text, triggers, scorer=fuzz.partial_ratio, score_cutoff=cutoff / PARTIAL_WEIGHT, limit=None
+            )
+            if len(text) > compiled.shortest_trigger
+            else []
+        )
+        scores = {i: score for _, score, i in by_sort}  # trigger index → the best of the three passes
         length = len(text.split())
         for _, score, i in by_set:
             trigger_length = compiled.trigger_lengths[i]
             spread = abs(length - trigger_length) / max(length, trigger_length, 1)
-            weighted, by_sort_score = score * (1.0 - 0.35 * spread), scores.get(i, 0.0)
-            scores[i] = weighted if weighted > by_sort_score else by_sort_score
+            weighted = score * (1.0 - 0.35 * spread)
+            if weighted > scores.get(i, 0.0):
+                scores[i] = weighted
+        for _, score, i in by_part:
+            weighted = score * PARTIAL_WEIGHT
+            if len(triggers[i]) < len(text) and weighted > scores.get(i, 0.0):
+                scores[i] = weighted
+        if not scores:
+            _, score, index = process.extractOne(text, triggers, scorer=fuzz.token_set_ratio)
+            return float(score), int(index), compiled.trigger_negated[index] == negated
         negated_trigger = compiled.trigger_negated
         agreeing = [(score, i) for i, score in scores.items() if negated_trigger[i] == negated]
         if agreeing:
@@ -477,6 +501,7 @@ class Matcher:
         reported_speech: Callable[[Segment], bool],
         answered_report: Callable[[Segment], bool],
         sarcastic: Callable[[], bool],
+        supposition: Callable[[Segment], bool],
     ) -> list[Candidate]:
         parts = [p for p in (self._canonical_clause(part) for part in segment.text.split(",")) if p]
         if "know" in segment.text.lower():
@@ -518,6 +543,8 @@ class Matcher:
                 suppressed = "sarcasm"
             elif alternative_question:
                 suppressed = "alternative-question"
+            elif supposition(segment):
+                suppressed = "supposition"
             elif answered_report(segment):
                 suppressed = "reported-and-answered"
             elif segment.quoted and not (

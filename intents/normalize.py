@@ -178,6 +178,8 @@ def _by_first_letter(words: list[str]) -> str:
 
 _WORDS = re.compile(r"\b(?:" + _by_first_letter(sorted(_WORD_REWRITES, key=len, reverse=True)) + r")\b")
 _STEMS = re.compile(r"\b(fine|pre|re)[\s_-]*(tun|train)")
+# "FT" is chat shorthand for fine-tuning ("FT on the regs", "ft costs a fortune"), not after a number ("6 ft").
+_FINE_TUNING_SHORTHAND = re.compile(r"(?<!\d)(?<!\d )\bft\b")
 _SUFFIXES = re.compile(r"'(ll|re|ve|d)\b")
 _SUFFIX_WORDS = {"ll": " will", "re": " are", "ve": " have", "d": " would"}
 # Punctuation becomes a space: every character but letters, digits, spaces and $ % ? ' -, then the hyphens
@@ -215,6 +217,8 @@ def canonical(text: str) -> str:
     text = text.lower()
     if "`" in text or not text.isascii():  # all quote marks to unify but the backtick are non-ASCII
         text = text.translate(_QUOTE_MARKS)
+    if "ft" in text:
+        text = _FINE_TUNING_SHORTHAND.sub("fine-tuning", text)
     if "tun" in text or "train" in text:
         text = _STEMS.sub(_stem, text)
     text = _WORDS.sub(lambda m: _WORD_REWRITES[m.group(0)], text)

@@ -113,6 +113,20 @@ def best(text: str) -> str | None:
         # "nothing" as the subject denies; as an amount it does not.
         ("the assistant looks the handbook up at question time, nothing gets trained", None),
         ("inference costs basically nothing once it's live", "inference-is-free"),
+        # A claim supposed only to be set aside is not stated; a plain condition is.
+        ("if fine-tuning really cost a fortune we'd drop it, but it's a few thousand dollars", None),
+        ("even if the bot did learn from every chat we'd still need a log retention policy", None),
+        (
+            "hypothetically we could fine-tune on the claimant records, but the names end up in the weights",
+            None,
+        ),
+        ("if we fine-tune it on the fee schedule, it'll know the new fees", "finetune-teaches-facts"),
+        ("what if we just fine-tune it on the benefit claims with the SSNs?", "finetune-on-sensitive-data"),
+        # The reason given for retrieval is an argument for it, not the claim.
+        ("a fine-tuned model trained on the handbook goes stale, the main reason we pitch retrieval", None),
+        # Shorthand: "FT" is fine-tuning (not after a number).
+        ("FT costs an arm and a leg for a county this size", "finetuning-is-expensive"),
+        ("the server rack is 6 ft tall and costs a fortune", None),
         # Markup is stripped before matching.
         (
             "<@U024BE7LH> <at>dosay</at> fine tuning is way too expensive :money_with_wings:",
