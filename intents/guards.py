@@ -163,7 +163,8 @@ _ANSWERED = re.compile(
     r"|(?:realized|realised|understood) (?:that )?(?:it|they|what)\b"
     # Someone set it right: "set him straight", "shot it down", "I jumped in", "we went over the rates".
     r"|reframed|reframing|followed up|(?:fixed|reset|struck|rewrote|reworded|crossed out|took out|pulled)"
-    r" (?:that|it|this|the)\b|set (?:him|her|them|it|that|the record) straight|(?:shot|shut|turned) (?:it|that|this|the idea) down"
+    r" (?:that|it|this|the)\b|set (?:him|her|them|it|that|the record) straight"
+    r"|(?:shot|shut|turned) (?:it|that|this|the idea) down"
     r"|nixed|vetoed|talked (?:him|her|them) down|(?:jumped|stepped|chimed) in\b|walked through"
     r"|went (?:over|through) (?:how|why|what|the)\b|(?:the )?actual (?:number|figure"
     r"|range|cost|price)s?\b|(?:i|we) (?:raised|flagged|brought up|noted|reminded)\b"
@@ -230,8 +231,8 @@ def is_colon_introduced(before_quote: str) -> bool:
     return bool(_SOURCE.search(" ".join(lead.split()[-6:])))
 
 
-# A claim put as a supposition and then set aside: "if fine-tuning really ran six figures I'd skip it, but it's
-# a few thousand", "even if it did learn from chats (it doesn't) ...", "hypothetically ..., but no".
+# A claim put as a supposition and then set aside: "if fine-tuning really ran six figures I'd skip it,
+# but it's a few thousand", "even if it did learn from chats (it doesn't) ...", "hypothetically ..., but no".
 # A plain condition stays a claim: "if we fine-tune it on the regs it'll know them".
 _SUPPOSITION = re.compile(
     r"^(?:(?:ok|okay|so|and|well|sure|look|honestly|i mean|but) )?(?:even if|hypothetically|in theory"

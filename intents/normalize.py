@@ -178,7 +178,8 @@ def _by_first_letter(words: list[str]) -> str:
 
 _WORDS = re.compile(r"\b(?:" + _by_first_letter(sorted(_WORD_REWRITES, key=len, reverse=True)) + r")\b")
 _STEMS = re.compile(r"\b(fine|pre|re)[\s_-]*(tun|train)")
-# "FT" is chat shorthand for fine-tuning ("FT on the regs", "ft costs a fortune"), not after a number ("6 ft").
+# "FT" is chat shorthand for fine-tuning ("FT on the regs", "ft costs a fortune"), not after a number
+# ("6 ft").
 _FINE_TUNING_SHORTHAND = re.compile(r"(?<!\d)(?<!\d )\bft\b")
 _SUFFIXES = re.compile(r"'(ll|re|ve|d)\b")
 _SUFFIX_WORDS = {"ll": " will", "re": " are", "ve": " have", "d": " would"}
