@@ -118,6 +118,7 @@ function selectTab(tab, focus) {
     document.getElementById(other.getAttribute("aria-controls")).hidden = !selected;
   }
   if (focus) tab.focus();
+  setStatus("");  // the last view's "Estimate: ..." or "3 result(s) ..." does not belong to this one
   const name = tab.id.replace("tab-", "");
   if (history.replaceState) history.replaceState(null, "", `#${name}`);
   if (loaders[name]) loaders[name]();
@@ -648,7 +649,9 @@ loaders.stats = () => run("Loading stats", async () => {
   document.getElementById("stats").replaceChildren(
     el("div", { class: "stats-grid" },
       stat("Corrections", String(s.corrections.total)),
-      stat("Accepted corrections (author edited)", String(s.corrections.accepted)),
+      stat("Accepted corrections (author edited)", s.corrections.accepted_ratio === null
+        ? String(s.corrections.accepted)
+        : `${s.corrections.accepted} (${Math.round(s.corrections.accepted_ratio * 100)}%)`),
       stat("Feedback: helpful / not a misconception", `${s.feedback.helpful} / ${s.feedback.not_misconception}`),
       stat("Feedback ratio", ratio)),
     Object.keys(s.corrections_per_entry).length ? barChart(s) : el("p", { class: "muted", text: "No corrections in these weeks yet." }));
