@@ -47,13 +47,13 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.browser)
 
 
-def _skip_reason() -> str | None:
+def _skip_reason(chromium: str = CHROMIUM) -> str | None:
     try:
         import playwright.sync_api  # noqa: F401
     except ImportError:
         return "playwright is not installed (pip install -e '.[dev]')"
-    if not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)) and not shutil.which(CHROMIUM):
-        return f"{CHROMIUM} is missing (run scripts/ensure-chromium as root to install Debian's chromium)"
+    if not (os.path.isfile(chromium) and os.access(chromium, os.X_OK)) and not shutil.which(chromium):
+        return f"{chromium} is missing (run scripts/ensure-chromium as root to install Debian's chromium)"
     return None
 
 
@@ -172,13 +172,27 @@ def _page(
     browser: Any, server: LiveServer, errors: list[str], request: pytest.FixtureRequest
 ) -> Iterator[Any]:
     context = browser.new_context(viewport={"width": 1100, "height": 900})
+    offsite: list[str] = []
+
+    def same_origin_only(route: Any) -> None:
+        """Tests never reach the network: anything but the test server is refused and fails the test."""
+        if route.request.url.startswith(server.url + "/"):
+            route.continue_()
+        else:
+            offsite.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", same_origin_only)
     opened = context.new_page()
     opened.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
     opened.on("pageerror", lambda exc: errors.append(str(exc)))
+    # an alert() would mean injected script ran (the XSS tests); dismiss it and fail
+    opened.on("dialog", lambda dialog: (errors.append(f"dialog: {dialog.message}"), dialog.dismiss()))
     opened.goto(server.url + "/")
     opened.wait_for_selector("body[data-ready='1']")
     yield opened
     ARTIFACTS.mkdir(exist_ok=True)
     opened.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
     context.close()
+    assert offsite == [], f"the page requested other origins: {offsite}"
     assert errors == [], f"the page logged errors: {errors}"

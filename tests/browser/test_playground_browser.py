@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from tests.browser.conftest import LiveServer
@@ -27,7 +28,13 @@ def test_misconception_gets_the_right_card_in_the_thread(page: Any) -> None:
     card = item.locator(".thread .card.reply")
     assert card.get_attribute("data-entry") == "ai-learns-over-time"
     text = card.inner_text()
-    for part in ("Try saying:", "Why it matters:", "Regime: Inference", "verify against current rate cards"):
+    for part in (
+        "Try saying:",
+        "Why it matters:",
+        "Regime: Inference",
+        "Figures verified 2026-05-01",
+        "verify against current rate cards",
+    ):
         assert part in text
     assert "NIST AI 600-1, 2.4 Data Privacy" in text
     assert "<b>at inference</b>" in card.locator(".do-say").inner_text()  # phrasebook text stays text
@@ -43,9 +50,15 @@ def test_negation_gets_no_reply_and_a_muted_reason(page: Any) -> None:
 
 
 def test_user_markup_is_shown_as_text(page: Any) -> None:
-    item = send(page, "<img src=x onerror=alert(1)> @everyone lunch?")
+    item = send(page, "<img src=x onerror=alert(1)> <!channel> @everyone lunch?")
     assert item.locator(".text img").count() == 0
-    assert "<img src=x" in item.locator(".text").inner_text()
+    assert item.locator(".text").inner_text() == "<img src=x onerror=alert(1)> <!channel> @everyone lunch?"
+    # in a message that matches, the card's "Matched because" quotes the clause: still text
+    hostile = send(page, "<img src=x onerror=alert(1)> the AI will learn from your data over time <!channel>")
+    assert hostile.locator(".card.reply").count() == 1
+    assert page.locator("#messages img, #messages script").count() == 0
+    assert "<img src=x onerror=alert(1)>" in hostile.locator(".text").inner_text()
+    # the page fixture fails the test if alert() ran (a dialog) or anything was fetched from x
 
 
 def test_helpful_is_stored(page: Any, server: LiveServer) -> None:
@@ -123,6 +136,21 @@ def test_keyboard_reaches_the_tabs_and_the_regime_cards(page: Any) -> None:
     assert page.locator("#regimes .card").count() == 4
 
 
+def test_keyboard_only_send_and_helpful(page: Any, server: LiveServer) -> None:
+    page.locator("#text").focus()
+    page.keyboard.type(MISCONCEPTION)
+    page.keyboard.press("Enter")
+    page.locator("#messages .card.reply").wait_for()
+    for _ in range(20):  # Tab from the composer back round to the card's first button
+        if page.evaluate("document.activeElement.textContent.trim()") == "Helpful":
+            break
+        page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.dataset.action") == "dosay_helpful"
+    page.keyboard.press("Enter")
+    page.get_by_text("Thanks: marked helpful.").wait_for()
+    assert server.dosay.store.feedback_rows() == [("ai-learns-over-time", "helpful", None)]
+
+
 def test_compute_a_cost(page: Any) -> None:
     page.get_by_role("tab", name="Cost calculator").click()
     page.get_by_label("Input tokens (millions)").fill("10")
@@ -141,14 +169,31 @@ def test_compute_a_cost(page: Any) -> None:
     page.get_by_label("Or type it as in /dosay cost").fill("inference 1M in")
     page.locator("#cost-query-form").get_by_role("button", name="Compute").click()
     page.get_by_text("Inference estimate").wait_for()
+    assert page.locator("#status").inner_text().startswith("Estimate:")
+    page.get_by_role("tab", name="Stats").click()
+    assert page.locator("#status").inner_text() == ""  # the estimate's status does not follow to Stats
 
 
 def test_stats_show_the_correction(page: Any) -> None:
-    send(page, MISCONCEPTION)
+    item = send(page, MISCONCEPTION)
+    item.get_by_role("button", name="Helpful").click()
+    item.get_by_text("Thanks: marked helpful.").wait_for()
+    item.get_by_role("button", name="Edit").click()
+    item.get_by_label("Edit the message").fill("Correction: the weights stay fixed; we use retrieval.")
+    item.get_by_role("button", name="Save").click()
+    item.locator(".retracted-note").wait_for()
     page.get_by_role("tab", name="Stats").click()
     page.locator("#stats .stats-grid").wait_for()
-    assert page.locator("#stats svg.chart rect").count() >= 1
+    assert page.locator("#stats svg.chart rect").count() == 1
+    assert (
+        page.locator("#stats svg.chart rect title").text_content()
+        == "ai-learns-over-time, week of 2026-06-01: 1"
+    )
     assert "ai-learns-over-time (1)" in page.locator("#stats .legend").inner_text()
+    grid = page.locator("#stats .stats-grid").inner_text()
+    assert "Accepted corrections (author edited)\n1 (100%)" in grid
+    assert "Feedback: helpful / not a misconception\n1 / 0" in grid
+    assert "100% helpful" in grid
 
 
 def test_bundled_phrasebook_as_dosay_serve_builds_it(bundled_page: Any, bundled_server: LiveServer) -> None:
@@ -157,6 +202,11 @@ def test_bundled_phrasebook_as_dosay_serve_builds_it(bundled_page: Any, bundled_
     assert "NIST AI 600-1" in item.locator(".card.reply").inner_text()
     quiet = send(bundled_page, "Fine-tuning isn't expensive if you scope it well.")
     assert quiet.locator(".card").count() == 0
+    scenario = send(bundled_page, "We want to train it on our data.")
+    triage = scenario.locator(".card.reply")
+    assert triage.get_attribute("data-entry") == "buyer-train-on-our-data"
+    assert "Ask first:" in triage.inner_text()
+    assert triage.locator("ul:not(.facts) li").count() >= 2  # the triage branches
     bundled_page.get_by_role("tab", name="Phrasebook").click()
     bundled_page.locator("#entries .card").first.wait_for()
     assert bundled_page.locator("#entries .card").count() == len(bundled_server.dosay.phrasebook.entries)
@@ -171,3 +221,49 @@ def test_a_failed_request_is_shown_and_logged_not_swallowed(page: Any, console_e
     assert "try: cost" in alert.inner_text()
     assert any("Computing the cost failed" in line for line in console_errors)
     console_errors.clear()
+
+
+def test_a_script_error_is_shown_and_logged_not_swallowed(page: Any, console_errors: list[str]) -> None:
+    page.evaluate("setTimeout(() => { throw new Error('boom from a test'); }, 0)")
+    page.get_by_role("alert").get_by_text("boom from a test", exact=False).wait_for()
+    assert any("boom from a test" in line for line in console_errors)
+    console_errors.clear()
+
+
+ACCESSIBLE_NAMES = """() => [...document.querySelectorAll('input, select, textarea, button')]
+  .filter((el) => el.offsetParent !== null)
+  .filter((el) => {
+    const byLabel = [...(el.labels || [])].map((l) => l.textContent).join('').trim();
+    const named = el.getAttribute('aria-label') || byLabel
+      || (el.tagName === 'BUTTON' && el.textContent.trim());
+    return !named;
+  })
+  .map((el) => el.outerHTML.slice(0, 80))"""
+
+# WCAG 2.1 AA: 4.5:1 for text, 3:1 for large text (a function for page.evaluate, in its own file).
+LOW_CONTRAST = (Path(__file__).parent / "low_contrast.js").read_text()
+
+
+def test_every_control_is_labelled_and_all_text_has_aa_contrast(page: Any) -> None:
+    item = send(page, MISCONCEPTION)
+    item.get_by_role("button", name="Not a misconception here").click()
+    item.get_by_role("button", name="Edit").click()
+    send(page, "The AI will not learn from your data over time.")
+    views = {
+        "#playground": "#messages .card",
+        "Phrasebook": "#entries .card",
+        "Regimes": "#regimes .card",
+        "Cost calculator": "#cost-bands .card",
+        "Stats": "#stats .stats-grid",
+    }
+    for tab, loaded in views.items():
+        page.get_by_role("tab", name=tab).click()
+        page.locator(loaded).first.wait_for()
+        if tab == "Phrasebook":
+            page.locator("#entries details summary").first.click()
+            page.locator("#entries details").first.get_by_text("Examples it answers:").wait_for()
+        if tab == "Cost calculator":
+            page.get_by_role("button", name="Compute").first.click()
+            page.locator("#cost-result .cost-answer").wait_for()
+        assert page.evaluate(ACCESSIBLE_NAMES) == [], tab
+        assert page.evaluate(LOW_CONTRAST) == [], tab
