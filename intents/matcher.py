@@ -20,7 +20,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import accumulate, chain
+from itertools import accumulate, chain, pairwise
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
@@ -294,6 +294,28 @@ def _reach(keys: _IndexKeys, shared: Counter[str]) -> int:
     )
 
 
+#: A clause that points back at the sentence before it ("that's a six-figure thing", "use them").
+_POINTS_BACK = re.compile(r"\b(?:that|this|it|them|those|these|they|there)\b", re.IGNORECASE)
+
+
+def _bridges(clauses: list[Segment]) -> list[tuple[int, Segment]]:
+    """(index of the first, the pair as one segment) for each last clause of a sentence followed by the
+    first clause of the next one when that clause points back. The pair's text is the span of the two
+    sentences that holds both (punctuation between them included), so guards reading the sentence around
+    a clause still find it."""
+    bridges: list[tuple[int, Segment]] = []
+    for i, (first, second) in enumerate(pairwise(clauses)):
+        if first.sentence == second.sentence or not _POINTS_BACK.search(second.text):
+            continue
+        sentence = f"{first.sentence} {second.sentence}"
+        start = sentence.find(first.text)
+        end = sentence.find(second.text, len(first.sentence)) + len(second.text)
+        if start < 0 or end < len(second.text):
+            continue
+        bridges.append((i, Segment(sentence[start:end], first.quoted or second.quoted, sentence)))
+    return bridges
+
+
 class Matcher:
     """Built once per phrasebook; ``match`` is pure and safe to call from many threads."""
 
@@ -395,12 +417,16 @@ class Matcher:
                 memo["sarcastic"] = guards.is_sarcastic(text)
             return memo["sarcastic"]
 
-        for segment in clauses:
-            found.extend(
-                self._score_segment(
-                    segment, meta_talk, colon_quote, reported_speech, answered_report, sarcastic, supposition
-                )
-            )
+        guarded = (meta_talk, colon_quote, reported_speech, answered_report, sarcastic, supposition)
+        per_clause = [self._score_segment(segment, *guarded) for segment in clauses]
+        for scored in per_clause:
+            found.extend(scored)
+        # A claim split over two sentences, the second pointing back ("The court has great case notes.
+        # Let's fine-tune the model on them."): the pair is read as one clause, for the entries neither
+        # sentence is a candidate for on its own.
+        for i, bridge in _bridges(clauses):
+            skip = frozenset(c.entry for c in chain(per_clause[i], per_clause[i + 1]))
+            found.extend(self._score_segment(bridge, *guarded, skip=skip))
         found.sort(key=lambda c: (c.suppressed_by is not None, -c.score, c.entry))
         return found
 
@@ -502,6 +528,7 @@ class Matcher:
         answered_report: Callable[[Segment], bool],
         sarcastic: Callable[[], bool],
         supposition: Callable[[Segment], bool],
+        skip: frozenset[str] = frozenset(),
     ) -> list[Candidate]:
         parts = [p for p in (self._canonical_clause(part) for part in segment.text.split(",")) if p]
         if "know" in segment.text.lower():
@@ -510,6 +537,8 @@ class Matcher:
         if len(clause) < 3:
             return []
         gated = self._gated(_ClauseView.of(clause, self._prefix_lookups))
+        if skip:
+            gated = [compiled for compiled in gated if compiled.entry.id not in skip]
         if not gated:  # most chat: nothing below needs computing
             return []
         if clause.endswith("?") and not parts[-1].endswith("?"):

@@ -127,6 +127,13 @@ def best(text: str) -> str | None:
         # Shorthand: "FT" is fine-tuning (not after a number).
         ("FT costs an arm and a leg for a county this size", "finetuning-is-expensive"),
         ("the server rack is 6 ft tall and costs a fortune", None),
+        # A claim split over two sentences, the second pointing back, is read as one.
+        (
+            "The archive has ten years of patient intake notes. Let's fine-tune the model on them.",
+            "finetune-on-sensitive-data",
+        ),
+        ("The archive has ten years of patient intake notes. We won't fine-tune anything on them.", None),
+        ("Procurement uploaded the vendor handbook. We'll train the reps on it next week.", None),
         # Markup is stripped before matching.
         (
             "<@U024BE7LH> <at>dosay</at> fine tuning is way too expensive :money_with_wings:",
