@@ -83,7 +83,12 @@ class _Credentials(MicrosoftAppCredentials):
 
 
 class _CredentialsFactory(PasswordServiceClientCredentialFactory):
+    """botbuilder's factory without the call to Microsoft Entra: like the real one, it refuses an app id
+    other than the bot's (what a proactive call without ``bot_app_id`` asks for)."""
+
     async def create_credentials(self, app_id, oauth_scope, login_endpoint, validate_authority):
+        if not await self.is_valid_app_id(app_id):
+            raise PermissionError(f"credentials asked for app id {app_id!r}")
         return _Credentials(app_id, "pw", None, oauth_scope)
 
 
@@ -189,3 +194,23 @@ async def test_outbound_clients_are_shared_between_turns_and_every_request_is_st
         bad = {"Authorization": f"Bearer {channel_token(connector.url, audience='someone-else')}"}
         body = activity("it will learn", service_url=connector.url, conversation="19:c9@thread")
         assert await _post(client, body, bad) == 401 and len(connector.posts()) == 3
+
+
+async def test_a_proactive_tip_with_an_app_id_is_sent_as_the_bot(
+    teams_dosay, channel_signing_key, clock
+) -> None:
+    """``continue_conversation`` gets ``bot_app_id``: without it botbuilder asks for credentials of no app
+    (the real factory refuses; Teams would answer 401) and the tip is not delivered."""
+    from bot.scheduler import TipScheduler
+
+    async with FakeTeamsConnector() as connector, await _client(teams_dosay) as client:
+        headers = {"Authorization": f"Bearer {channel_token(connector.url)}"}
+        install = activity(None, service_url=connector.url, activity_type="installationUpdate", action="add")
+        assert await _post(client, install, headers) == 200
+        command = activity("settings tips at 07:00", service_url=connector.url, mentioned=True)
+        assert await _post(client, command, headers) == 200
+        scheduler = TipScheduler(teams_dosay, {"teams": client.app[BOT].send_tip}, clock)
+        assert await scheduler.run_once() == 1
+        assert await scheduler.run_once() == 0
+        [tip] = [p for p in connector.posts() if "Tip of the day" in json.dumps(p.card)]
+    assert tip.has_token and tip.activity_id is None
