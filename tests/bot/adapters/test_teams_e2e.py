@@ -58,10 +58,43 @@ async def test_duplicate_activity_is_answered_once(teams_dosay) -> None:
 
 
 async def test_benign_text_and_bots_get_no_answer(teams_dosay) -> None:
+    other_bot = {"id": "28:other-bot", "name": "Other", "role": "bot"}
     async with teams_harness(teams_dosay) as h:
         await h.say("lunch at noon?")
-        await h.say("it will learn", sender={"id": "28:other-bot", "name": "Other", "role": "bot"})
+        await h.say("it will learn", sender=other_bot)
+        await h.say("help", mentioned=True, sender=other_bot)  # a bot's command: no bot-to-bot loops
         assert h.connector.posts() == []
+
+
+async def test_a_redelivered_command_is_answered_once(teams_dosay) -> None:
+    async with teams_harness(teams_dosay) as h:
+        body = activity("help", service_url=h.url, mentioned=True)
+        assert [await h.post(body), await h.post(body)] == [200, 200]
+        personal = activity("tip", service_url=h.url, kind="personal", conversation="a:personal-ann")
+        assert [await h.post(personal), await h.post(personal)] == [200, 200]
+        assert len(h.connector.posts()) == 2
+
+
+class _BrokenOnce(KeywordMatcher):
+    """A matcher that crashes on one message (as a bug in a rule would)."""
+
+    def match(self, text: str):  # type: ignore[no-untyped-def]
+        if "boom" in text:
+            raise RuntimeError("canary-crash-text")
+        return super().match(text)
+
+
+async def test_a_crash_in_one_message_does_not_stop_the_bot(store, clock, caplog) -> None:
+    dosay = Dosay(phrasebook=make_phrasebook(), matcher=_BrokenOnce(), store=store, clock=clock)
+    try:
+        async with teams_harness(dosay) as h:
+            assert await h.say("boom: it will learn") == 200  # acknowledged; its turn fails
+            assert await h.say("it will learn from us") == 200
+            [post] = h.connector.posts()
+        assert "Try saying" in json.dumps(post.card)
+        assert "teams turn failed: RuntimeError" in caplog.text and "canary-crash-text" not in caplog.text
+    finally:
+        dosay.close()
 
 
 async def test_once_per_thread_per_entry(teams_dosay) -> None:
@@ -129,6 +162,8 @@ async def test_ephemeral_mode_falls_back_to_a_one_to_one_chat(teams_dosay) -> No
     assert "mode ephemeral" in json.dumps(settings_reply.card)
     assert created.body["members"] == [{"id": "29:ann"}] and created.body["isGroup"] is False
     assert created.body["channelData"] == {"tenant": {"id": TENANT}}, created.body
+    # botbuilder spells it "tenantID"; the connector reads the key case-insensitively
+    assert {key.lower(): v for key, v in created.body.items()}["tenantid"] == TENANT
     assert private.conversation_id == "a:personal-1" and "Try saying" in json.dumps(private.card)
     assert private.activity_id is None  # a new message in the 1:1 chat, not a reply
 
@@ -385,13 +420,18 @@ async def test_shutdown_finishes_acknowledged_turns(teams_dosay) -> None:
         h.connector.hold = asyncio.Event()
         assert await h.say("inference is free", settle=False) == 200
         [held] = await h.connector.wait_for(count=1)
+        bot = h.client.app[TEAMS_BOT]
         closing = asyncio.create_task(h.client.close())  # graceful shutdown: drains the turns
-        await asyncio.sleep(0.05)
-        assert not closing.done()  # still waiting for the acknowledged turn
+
+        async def shutdown_started() -> None:
+            while not bot.gateway.turns.closed:
+                await asyncio.sleep(0)
+
+        await asyncio.wait_for(shutdown_started(), 10)  # a bound, not a timing assertion
+        assert not closing.done()  # waiting for the acknowledged turn, held at the connector
         h.connector.hold.set()
         await asyncio.wait_for(closing, 10)
         assert held.response_id is not None
-        bot = h.client.app[TEAMS_BOT]
         assert bot.gateway.turns.closed and not bot.gateway.turns.tasks
 
 
