@@ -141,3 +141,40 @@ def test_invalid_template_is_refused(tmp_path: Path) -> None:
 def test_missing_template_says_where_it_looked(tmp_path: Path) -> None:
     with pytest.raises(TeamsPackageError, match=r"manifest\.json: not found"):
         build_teams_package(APP_ID, tmp_path / "x.zip", source=tmp_path / "nowhere")
+
+
+# --- the official manifest schema (shipped with the tests: tests/bot/teams_manifest/README.md) ------------
+
+SCHEMA = Path(__file__).parent / "teams_manifest" / "MicrosoftTeams.v1.17.schema.json"
+
+
+def _schema_errors(manifest: dict) -> list[str]:
+    import jsonschema
+
+    schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
+    validator = jsonschema.Draft4Validator(schema, format_checker=jsonschema.Draft4Validator.FORMAT_CHECKER)
+    return [f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in validator.iter_errors(manifest)]
+
+
+def test_the_packaged_manifest_is_valid_against_the_teams_schema(tmp_path: Path) -> None:
+    with zipfile.ZipFile(build_teams_package(APP_ID, tmp_path)) as archive:
+        manifest = json.loads(archive.read("manifest.json"))
+    assert manifest["manifestVersion"] == "1.17" and "/v1.17/" in manifest["$schema"]  # the shipped schema's
+    assert _schema_errors(manifest) == []
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda m: m["bots"][0].update(scopes=["personal", "teams"]),
+        lambda m: m["bots"][0].update(botid=m["bots"][0].pop("botId")),
+        lambda m: m.update(accentColor="#4B53B"),
+        lambda m: m["authorization"]["permissions"]["resourceSpecific"][0].update(type="Delegate"),
+        lambda m: m["bots"][0]["commandLists"][0]["commands"][0].update(title="x" * 33),
+    ],
+    ids=["scope-typo", "key-typo", "colour", "rsc-type", "command-title"],
+)
+def test_the_schema_catches_a_broken_manifest(change) -> None:
+    manifest = _manifest()
+    change(manifest)
+    assert _schema_errors(manifest) != []
