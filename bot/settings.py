@@ -120,6 +120,15 @@ class Settings(BaseSettings):
             and not self.microsoft_app_tenant_id
         ):
             raise ValueError("MicrosoftAppTenantId: set it (a single-tenant bot needs its tenant id)")
+        if (
+            self.microsoft_app_id
+            and self.microsoft_app_type != "UserAssignedMSI"
+            and not self.microsoft_app_password
+        ):
+            raise ValueError(
+                "MicrosoftAppPassword: set it (the client secret of the Azure Bot's app registration); "
+                "without it no reply can be sent"
+            )
         return self
 
     @property

@@ -30,6 +30,7 @@ def test_slack_http_and_socket_modes() -> None:
         ({"DOSAY_DATABASE_URL": "mysql://x"}, "DOSAY_DATABASE_URL"),
         ({"MicrosoftAppPassword": "topsecret"}, "MicrosoftAppId"),
         ({"MicrosoftAppId": "id", "MicrosoftAppType": "SingleTenant"}, "MicrosoftAppTenantId"),
+        ({"MicrosoftAppId": "id"}, "MicrosoftAppPassword"),
     ],
 )
 def test_bad_settings_stop_with_one_line_naming_the_variable(environ, variable) -> None:
