@@ -3,7 +3,8 @@
 While the last check failed, platform requests (``POST /slack/events``, ``POST /api/messages``) are
 answered ``503`` at once instead of being acknowledged and then lost: Slack and the Bot Framework retry
 them later, and a load balancer's readiness probe (``/healthz``, also 503) takes the replica out. The
-check runs every ``interval`` seconds; when the database answers again the gate opens by itself.
+check runs every ``interval`` seconds, and at once when a request's database step fails
+(``Dosay.on_storage_error``); when the database answers again the gate opens by itself.
 """
 
 from __future__ import annotations
@@ -32,7 +33,15 @@ class DatabaseHealth:
         self.up = True
         self._listeners: list[Callable[[bool], None]] = []
         self._task: asyncio.Task[None] | None = None
+        self._recheck: asyncio.Task[bool] | None = None
         self._stopping = False
+
+    def check_soon(self, _error: BaseException | None = None) -> None:
+        """A request just failed on the database: check now rather than at the next interval, so the
+        gate closes within one ping instead of acknowledging (and risking) up to ``interval`` s of events."""
+        if self._recheck is None or self._recheck.done():
+            with contextlib.suppress(RuntimeError):  # no running loop: the next interval will do
+                self._recheck = asyncio.get_running_loop().create_task(self.check(), name="dosay-recheck")
 
     def on_change(self, listener: Callable[[bool], None]) -> None:
         self._listeners.append(listener)
@@ -71,6 +80,9 @@ class DatabaseHealth:
         """
         task, self._task = self._task, None
         self._stopping = True  # a swallowed cancel ends the loop at its next turn
+        if self._recheck is not None and not self._recheck.done():
+            with contextlib.suppress(BaseException):
+                await self._recheck
         while task is not None and not task.done():
             task.cancel()
             await asyncio.wait({task}, timeout=0.1)
@@ -95,6 +107,7 @@ def register(app: web.Application, dosay: Dosay, settings: Settings, *, interval
     """Add the gate and the background check (and feed ``dosay_database_up`` when metrics are on)."""
     health = DatabaseHealth(dosay, interval=interval)
     app[HEALTH] = health
+    dosay.on_storage_error(health.check_soon)
     app.middlewares.append(_gate)
     from bot.metrics import METRICS
 

@@ -16,12 +16,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime, timedelta
 from typing import Any, Literal, ParamSpec, Protocol, TypeVar
 
 from pydantic import BaseModel, ConfigDict
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
 from bot import core, policy
 from bot.core_types import Decision, InboundMessage, Platform, Reply
@@ -46,6 +48,18 @@ POSTGRES_THREADS = 4
 MATCH_THREADS = 1
 
 FeedbackKind = Literal["helpful", "not_misconception"]
+
+#: Waits (seconds) between attempts of a database step that failed because the database was away, when
+#: the caller asked for retries (``on_message(msg, retry=True)``): Slack never redelivers an event it got a
+#: 200 for, so an event acknowledged just before an outage is answered when the database is back (~90 s).
+RETRY_DELAYS = (0.5, 1.0, 2.0, 4.0, 8.0, 15.0, 30.0, 30.0)
+
+
+def is_transient(exc: BaseException) -> bool:
+    """A database error that may pass by itself (server away, connection lost, pool exhausted)."""
+    if isinstance(exc, OperationalError | InterfaceError | PoolTimeoutError):
+        return True
+    return isinstance(exc, DBAPIError) and exc.connection_invalidated
 
 
 class MatcherLike(Protocol):
@@ -77,6 +91,7 @@ class Dosay:
         snooze_for: timedelta = policy.DEFAULT_SNOOZE,
         default_tip_time: str = policy.DEFAULT_TIP_TIME,
         default_timezone: str = policy.DEFAULT_TIMEZONE,
+        retry_delays: Sequence[float] = RETRY_DELAYS,
     ) -> None:
         self.phrasebook = phrasebook
         self.matcher = matcher
@@ -86,7 +101,9 @@ class Dosay:
         self.snooze_for = snooze_for
         self.default_tip_time = default_tip_time
         self.default_timezone = default_timezone
+        self.retry_delays = tuple(retry_delays)
         self._observers: list[Callable[[InboundMessage, Decision], None]] = []
+        self._storage_error_listeners: list[Callable[[BaseException], None]] = []
         # SQLite allows one writer: serialise its calls; PostgreSQL gets a small pool (POSTGRES_THREADS).
         self._executor = ThreadPoolExecutor(
             max_workers=1 if store.is_sqlite else POSTGRES_THREADS, thread_name_prefix="dosay-db"
@@ -107,6 +124,40 @@ class Dosay:
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._executor, lambda: fn(*args, **kwargs))
 
+    def on_storage_error(self, listener: Callable[[BaseException], None]) -> None:
+        """Called when a database step fails transiently (e.g. the health gate re-checks at once)."""
+        self._storage_error_listeners.append(listener)
+
+    async def _step(self, retry: bool, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+        """``_io(fn, ...)``; with ``retry``, again after each of ``retry_delays`` while the error is
+        transient.
+
+        Each step is one unit of work of the store, so a retry never repeats a step that succeeded.
+        """
+        delays = self.retry_delays if retry else ()
+        for attempt, delay in enumerate((*delays, None)):
+            try:
+                return await self._io(fn, *args, **kwargs)
+            except Exception as exc:
+                if not is_transient(exc):
+                    raise
+                for listener in self._storage_error_listeners:
+                    try:
+                        listener(exc)
+                    except Exception:
+                        log.exception("storage error listener failed")
+                if delay is None:
+                    raise
+                log.warning(
+                    "database unavailable (%s) during %s; attempt %d, retrying in %.1f s",
+                    type(exc).__name__,
+                    getattr(fn, "__name__", "a step"),
+                    attempt + 1,
+                    delay,
+                )
+                await asyncio.sleep(delay)
+        raise AssertionError("unreachable")  # pragma: no cover
+
     def close(self) -> None:
         self._executor.shutdown(wait=True)
         self._match_executor.shutdown(wait=True)
@@ -122,17 +173,21 @@ class Dosay:
             keys.append(f"{msg.platform}:delivery:{msg.delivery_id}")
         return keys
 
-    async def claim(self, msg: InboundMessage) -> bool:
+    async def claim(self, msg: InboundMessage, *, retry: bool = False) -> bool:
         """Claim a message for a non-correction answer (e.g. a command by mention); False = seen before."""
-        return await self._io(self.store.claim_delivery, self._delivery_keys(msg), msg.received_at)
+        return await self._step(retry, self.store.claim_delivery, self._delivery_keys(msg), msg.received_at)
 
     def add_observer(self, observer: Callable[[InboundMessage, Decision], None]) -> None:
         """Called with every decision (e.g. metrics by reason). Must be fast; errors are logged."""
         self._observers.append(observer)
 
-    async def on_message(self, msg: InboundMessage) -> Decision:
-        """Decide and record. Dedupes on the delivery id AND platform+channel+message id."""
-        decision = await self._on_message(msg)
+    async def on_message(self, msg: InboundMessage, *, retry: bool = False) -> Decision:
+        """Decide and record. Dedupes on the delivery id AND platform+channel+message id.
+
+        ``retry=True`` (work after the platform was already answered 200): a database step that fails
+        because the database is away is tried again (``retry_delays``) instead of losing the message.
+        """
+        decision = await self._on_message(msg, retry)
         for observer in self._observers:
             try:
                 observer(msg, decision)
@@ -140,13 +195,19 @@ class Dosay:
                 log.exception("decision observer failed")
         return decision
 
-    async def _on_message(self, msg: InboundMessage) -> Decision:
+    async def _on_message(self, msg: InboundMessage, retry: bool = False) -> Decision:
         if msg.is_bot:
             return Decision(action="silent", reason="bot")
         now = msg.received_at
         # the claim and the channel's settings in one trip to the database thread (``dosay bench e2e``)
-        claimed, stored = await self._io(
-            self.store.claim_message, self._delivery_keys(msg), now, msg.platform, msg.workspace, msg.channel
+        claimed, stored = await self._step(
+            retry,
+            self.store.claim_message,
+            self._delivery_keys(msg),
+            now,
+            msg.platform,
+            msg.workspace,
+            msg.channel,
         )
         if not claimed:
             return Decision(action="silent", reason="duplicate")
@@ -158,7 +219,8 @@ class Dosay:
         matches = await self._match(msg.text)
         if not matches:
             return Decision(action="silent", reason="no-match")
-        facts = await self._io(
+        facts = await self._step(
+            retry,
             self.store.history_facts,
             msg.platform,
             msg.workspace,
@@ -181,15 +243,18 @@ class Dosay:
             action=decision.action,
             created_at=now,
         )
-        if not await self._io(self.store.record_correction, record):
+        if not await self._step(retry, self.store.record_correction, record):
             return Decision(action="silent", reason="already-in-thread")
         return decision
 
-    async def record_reply(self, msg: InboundMessage, decision: Decision, reply_ref: str) -> None:
+    async def record_reply(
+        self, msg: InboundMessage, decision: Decision, reply_ref: str, *, retry: bool = False
+    ) -> None:
         """Remember where the reply went (Slack: its ts) so an edit can update it."""
         if decision.reply is None:
             return
-        await self._io(
+        await self._step(
+            retry,
             self.store.set_reply_ref,
             msg.platform,
             msg.workspace,
@@ -199,14 +264,21 @@ class Dosay:
             reply_ref,
         )
 
-    async def on_edit(self, msg: InboundMessage) -> EditOutcome:
-        """``msg`` carries the edited text and the ORIGINAL message id (``delivery_id`` = the edit event)."""
-        if msg.delivery_id and not await self._io(
-            self.store.claim_delivery, [f"{msg.platform}:delivery:{msg.delivery_id}"], msg.received_at
+    async def on_edit(self, msg: InboundMessage, *, retry: bool = False) -> EditOutcome:
+        """``msg`` carries the edited text and the ORIGINAL message id (``delivery_id`` = the edit event).
+
+        ``retry`` as in ``on_message``."""
+        if msg.delivery_id and not await self._step(
+            retry, self.store.claim_delivery, [f"{msg.platform}:delivery:{msg.delivery_id}"], msg.received_at
         ):
             return EditOutcome(kind="duplicate")
-        found = await self._io(
-            self.store.corrections_for_message, msg.platform, msg.workspace, msg.channel, msg.message_id
+        found = await self._step(
+            retry,
+            self.store.corrections_for_message,
+            msg.platform,
+            msg.workspace,
+            msg.channel,
+            msg.message_id,
         )
         live = [c for c in found if c.retracted_at is None]
         if not live:
@@ -214,7 +286,7 @@ class Dosay:
         still = {m.entry for m in await self._match(msg.text)}
         for correction in live:
             if correction.entry_id not in still:
-                await self._io(self.store.mark_retracted, correction.id, msg.received_at)
+                await self._step(retry, self.store.mark_retracted, correction.id, msg.received_at)
                 return EditOutcome(
                     kind="retracted",
                     entry_id=correction.entry_id,

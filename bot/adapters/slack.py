@@ -3,8 +3,10 @@
 Thin: translate a Slack payload into an ``InboundMessage`` / command, call ``Dosay``, render with
 ``bot.render.slack``, send with the Web API client (retry handlers on). Events are acknowledged by
 bolt before our listener runs (``process_before_response=False``); actions, shortcuts and commands
-call ``ack()`` first. Every event type in ``deploy/slack/manifest.yaml`` has a listener (an
-unhandled event is answered 404 and Slack retries it).
+call ``ack()`` first. Slack never redelivers an acknowledged event, so the listeners ask the service to
+retry database steps while the database is away (``retry=True``) rather than lose the message.
+Every event type in ``deploy/slack/manifest.yaml`` has a listener (an unhandled event is answered 404
+and Slack retries it).
 """
 
 from __future__ import annotations
@@ -108,7 +110,7 @@ async def deliver(client: AsyncWebClient, dosay: Dosay, msg: InboundMessage, dec
                 thread_ts=decision.thread_root or msg.thread_root,
                 **render.reply_message(reply),
             )
-            await dosay.record_reply(msg, decision, str(sent["ts"]))
+            await dosay.record_reply(msg, decision, str(sent["ts"]), retry=True)
         elif decision.action == "ephemeral":
             await client.chat_postEphemeral(
                 channel=msg.channel, user=msg.user, thread_ts=msg.thread_id, **render.reply_message(reply)
@@ -187,7 +189,7 @@ def build_bolt_app(dosay: Dosay, settings: Settings, *, client: AsyncWebClient |
         if mentioned and event.get("channel_type") != "im":
             return  # the app_mention route answers it (Slack sends no app_mention in DMs)
         msg = to_inbound(event, team=team_of(body), event_id=body.get("event_id"), now=dosay.clock())
-        await deliver(client, dosay, msg, await dosay.on_message(msg))
+        await deliver(client, dosay, msg, await dosay.on_message(msg, retry=True))
 
     async def _on_edit(event: dict[str, Any], body: dict[str, Any]) -> None:
         edited = dict(event.get("message") or {})
@@ -195,7 +197,7 @@ def build_bolt_app(dosay: Dosay, settings: Settings, *, client: AsyncWebClient |
             return  # includes our own chat.update of a reply
         edited["channel"] = event.get("channel", "")
         msg = to_inbound(edited, team=team_of(body), event_id=body.get("event_id"), now=dosay.clock())
-        outcome = await dosay.on_edit(msg)
+        outcome = await dosay.on_edit(msg, retry=True)
         if outcome.kind != "retracted" or not outcome.reply_ref or not outcome.entry_id:
             return
         title = dosay.phrasebook.entry(outcome.entry_id).title
@@ -217,13 +219,13 @@ def build_bolt_app(dosay: Dosay, settings: Settings, *, client: AsyncWebClient |
         first = text.split()[0].lower() if text.split() else "help"
         if first in COMMANDS:
             seen = to_inbound(event, team=team, event_id=body.get("event_id"), now=dosay.clock(), text="")
-            if not await dosay.claim(seen):
+            if not await dosay.claim(seen, retry=True):
                 return  # a retry of this mention
             result = await run_command(dosay, "slack", team, channel, text, prefix="@dosay")
             await _post(client, channel, thread, render.text_message(result.text))
             return
         msg = to_inbound(event, team=team, event_id=body.get("event_id"), now=dosay.clock(), text=text)
-        decision = await dosay.on_message(msg)
+        decision = await dosay.on_message(msg, retry=True)
         if decision.reply is not None:
             await deliver(client, dosay, msg, decision)
         elif decision.reason == "no-match":

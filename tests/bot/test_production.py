@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import io
 import json
 import logging
@@ -67,6 +68,12 @@ class FlakyStore(Store):
     """A Store whose database can be switched off: every call raises OperationalError like a lost server."""
 
     down = False
+    broken = False  # a non-transient error (a bug): never retried
+    attempts = 0
+
+    @functools.cached_property
+    def failed(self) -> asyncio.Event:
+        return asyncio.Event()
 
     def _check(self) -> None:
         if self.down:
@@ -81,7 +88,14 @@ class FlakyStore(Store):
         return super().claim_delivery(keys, now)
 
     def claim_message(self, keys: list[str], now: Any, *where: Any) -> Any:
-        self._check()
+        self.attempts += 1
+        if self.broken:
+            raise ValueError("a bug in the store")
+        try:
+            self._check()
+        except OperationalError:
+            self._loop.call_soon_threadsafe(self.failed.set)
+            raise
         return super().claim_message(keys, now, *where)
 
 
@@ -89,8 +103,16 @@ class FlakyStore(Store):
 async def flaky(phrasebook, clock, sqlite_url) -> Any:
     store = FlakyStore.open(sqlite_url)
     assert isinstance(store, FlakyStore)
+    store._loop = asyncio.get_running_loop()
+    store.failed  # noqa: B018 - created on the event loop
     async with FakeSlackApi() as api:
-        service = Dosay(phrasebook=phrasebook, matcher=KeywordMatcher(), store=store, clock=clock)
+        service = Dosay(
+            phrasebook=phrasebook,
+            matcher=KeywordMatcher(),
+            store=store,
+            clock=clock,
+            retry_delays=(0.01,) * 3000,  # retried until the test brings the database back (a bound)
+        )
         harness = await start_harness(service, api, slack_settings(api.url, sqlite_url))
         await harness.client.server.app[HEALTH].stop()  # the tests drive the checks themselves
         yield harness, store
@@ -119,16 +141,41 @@ async def test_database_outage_answers_503_then_recovers(flaky) -> None:
     assert sample(harness, "dosay_database_up") == 1
 
 
-async def test_database_lost_between_checks_does_not_crash_the_server(flaky) -> None:
+async def test_database_lost_between_checks_closes_the_gate_and_the_acknowledged_event_is_answered(
+    flaky,
+) -> None:
     harness, store = flaky
+    health = harness.client.server.app[HEALTH]
     store.down = True  # the health check has not noticed yet: the event is acknowledged, its listener fails
     assert await harness.post_event(message_event("it will learn", ts="4.1"), event_id="Ev1") == 200
-    await harness.settle()
+    await store.failed.wait()  # the listener's claim failed ...
+    while health._recheck is None or not health._recheck.done():
+        await asyncio.sleep(0)  # ... and made the gate check the database at once
+    assert not health.up
+    # the gate is closed: the next event is refused (Slack retries it) instead of being acknowledged
+    other = message_event("it will learn", ts="4.2", channel="C2")
+    assert await harness.post_event(other, event_id="Ev2") == 503
+    assert harness.api.calls_to("chat.postMessage") == []
     store.down = False
-    assert (await harness.client.get("/healthz")).status == 200
-    await harness.client.server.app[HEALTH].check()  # what the background check does every few seconds
-    assert await harness.post_event(message_event("it will learn", ts="4.2"), event_id="Ev2") == 200
-    assert len(await harness.api.wait_for("chat.postMessage")) == 1
+    assert await health.check()  # what the background check does every few seconds
+    assert await harness.post_event(other, event_id="Ev2", retry=1) == 200
+    posts = await harness.api.wait_for("chat.postMessage", 2)
+    await harness.settle()
+    # Slack never redelivers the acknowledged Ev1: the listener retried its claim and answered it, once
+    assert sorted(c.params["thread_ts"] for c in harness.api.calls_to("chat.postMessage")) == ["4.1", "4.2"]
+    assert len(posts) == 2
+
+
+async def test_a_non_transient_error_is_not_retried(flaky) -> None:
+    harness, store = flaky
+    store.broken = True  # a bug, not an outage: logged by bolt once, the server goes on
+    assert await harness.post_event(message_event("it will learn", ts="4.5"), event_id="Ev1") == 200
+    await harness.settle()
+    assert store.attempts == 1 and harness.client.server.app[HEALTH]._recheck is None
+    store.broken = False
+    assert await harness.post_event(message_event("it will learn", ts="4.6"), event_id="Ev2") == 200
+    [post] = await harness.api.wait_for("chat.postMessage")
+    assert post.params["thread_ts"] == "4.6"
 
 
 async def test_postgres_backends_terminated_then_answered(slack, store) -> None:
