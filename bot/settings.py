@@ -115,11 +115,13 @@ class Settings(BaseSettings):
         if self.microsoft_app_password and not self.microsoft_app_id:
             raise ValueError("MicrosoftAppId: set it too, or unset MicrosoftAppPassword")
         if (
-            self.microsoft_app_type == "SingleTenant"
+            self.microsoft_app_type in ("SingleTenant", "UserAssignedMSI")
             and self.microsoft_app_id
             and not self.microsoft_app_tenant_id
         ):
-            raise ValueError("MicrosoftAppTenantId: set it (a single-tenant bot needs its tenant id)")
+            raise ValueError(
+                f"MicrosoftAppTenantId: set it (a {self.microsoft_app_type} bot needs its tenant id)"
+            )
         if (
             self.microsoft_app_id
             and self.microsoft_app_type != "UserAssignedMSI"

@@ -31,6 +31,7 @@ def test_slack_http_and_socket_modes() -> None:
         ({"MicrosoftAppPassword": "topsecret"}, "MicrosoftAppId"),
         ({"MicrosoftAppId": "id", "MicrosoftAppType": "SingleTenant"}, "MicrosoftAppTenantId"),
         ({"MicrosoftAppId": "id"}, "MicrosoftAppPassword"),
+        ({"MicrosoftAppId": "id", "MicrosoftAppType": "UserAssignedMSI"}, "MicrosoftAppTenantId"),
     ],
 )
 def test_bad_settings_stop_with_one_line_naming_the_variable(environ, variable) -> None:
