@@ -14,6 +14,7 @@ import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode
 
 import aiohttp
@@ -171,9 +172,16 @@ async def test_two_replicas_answer_once_tip_once_and_share_settings(cluster) -> 
         assert await b.metric(session, "dosay_suppressed_total", reason="off") == 1
         assert not [c for c in api.calls_to("chat.postMessage") if c.params.get("channel") == "C2"]
 
-    # the daily tip: both replicas ran their scheduler at start-up (long before the requests above)
-    tips = [c for c in api.calls_to("chat.postMessage") if c.params.get("channel") == "CTIP"]
-    assert len(tips) == 1 and "Tip of the day" in tips[0].params["text"]
+    # the daily tip: both replicas ran their scheduler at start-up; wait for the post instead of assuming
+    # it landed before the requests above, then stop both (a second post would have to be in flight now)
+    def tips() -> list[Any]:
+        return [c for c in api.calls_to("chat.postMessage") if c.params.get("channel") == "CTIP"]
+
+    async def tipped() -> bool:
+        return bool(tips())
+
+    await until(tipped)
     for replica in (a, b):
         await stop_replica(replica)
         assert replica.process.returncode == 0  # graceful shutdown on SIGTERM
+    assert len(tips()) == 1 and "Tip of the day" in tips()[0].params["text"]
