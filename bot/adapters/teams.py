@@ -46,6 +46,7 @@ from botframework.connector.auth import BotFrameworkAuthentication
 from bot.adapters import teams_speedups
 from bot.adapters.teams_bot import (
     BackgroundTurns,
+    ConversationGone,
     ConversationType,
     Kind,
     TeamsActivity,
@@ -67,6 +68,9 @@ ROUTE = "/api/messages"
 #: The Teams bot of this app (its ``send_tip`` is the scheduler's sender), for tests and the CLI.
 TEAMS_BOT = web.AppKey("teams_bot", TeamsBot)
 _LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+#: Connector answers to a proactive message that retrying cannot fix (removed from the conversation, or
+#: the conversation no longer exists).
+_GONE = frozenset({"http_403", "http_404"})
 
 
 @dataclass(frozen=True)
@@ -353,6 +357,9 @@ class BotbuilderTeamsGateway:
         # bot_app_id always: without it Teams answers the outbound call with 401.
         await self.adapter.continue_conversation(conversation, send, bot_app_id=self.app_id)
         if failed:
+            label = connector_error(failed[0])
+            if label in _GONE:
+                raise ConversationGone(label) from failed[0]
             raise failed[0]
         return sent[0] if sent else ""
 

@@ -109,6 +109,11 @@ class TeamsActivity:
         )
 
 
+class ConversationGone(Exception):
+    """The connector refused a proactive message for good (403: dosay is no longer in the conversation;
+    404: the conversation is gone). Retrying today cannot fix it, as Slack's ``not_in_channel``."""
+
+
 class TeamsTurn(Protocol):
     """How the logic answers within one turn."""
 
@@ -131,7 +136,9 @@ class TeamsGateway(Protocol):
 
     async def handle(self, request: web.Request, bot: TeamsBot) -> web.StreamResponse: ...
 
-    async def send_proactive(self, reference: str, message: TeamsMessage) -> str: ...
+    async def send_proactive(self, reference: str, message: TeamsMessage) -> str:
+        """Post at the top of the stored conversation; ``ConversationGone`` when that cannot work."""
+        ...
 
     async def drain(self, timeout: float | None = None) -> None: ...
 
@@ -345,4 +352,10 @@ class TeamsBot:
         reference = await self.dosay.conversation_ref("teams", settings.workspace, settings.channel)
         if reference is None:
             raise LookupError("no conversation reference stored for this Teams conversation")
-        await self.gateway.send_proactive(reference, render.tip_message(tip.text))
+        try:
+            await self.gateway.send_proactive(reference, render.tip_message(tip.text))
+        except ConversationGone as exc:
+            # Not raised: the scheduler would release the claim and retry every minute all day.
+            log.warning(
+                "tip for %s skipped today: %s (reinstall dosay there or turn tips off)", settings.channel, exc
+            )

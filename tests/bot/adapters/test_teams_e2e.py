@@ -194,6 +194,23 @@ async def test_tip_failure_releases_the_claim(teams_dosay, clock) -> None:
         assert await TipScheduler(teams_dosay, {"teams": sender}, clock).run_once() == 1
 
 
+@pytest.mark.parametrize("status", [403, 404])
+async def test_a_tip_to_a_conversation_dosay_left_is_skipped_for_the_day(teams_dosay, clock, status) -> None:
+    """403 (removed from the team or chat) / 404: as Slack's not_in_channel, logged and not retried until
+    tomorrow, instead of a connector call and a warning every minute."""
+    async with teams_harness(teams_dosay) as h:
+        await h.say("settings tips at 07:00", mentioned=True)
+        sender = h.client.app[TEAMS_BOT].send_tip
+        h.connector.fail_status = status
+        assert await TipScheduler(teams_dosay, {"teams": sender}, clock).run_once() == 1
+        assert await TipScheduler(teams_dosay, {"teams": sender}, clock).run_once() == 0
+        attempts = [p for p in h.connector.posts() if "Tip of the day" in json.dumps(p.body)]
+        assert len(attempts) == 1
+        clock.advance(days=1)
+        h.connector.fail_status = None
+        assert await TipScheduler(teams_dosay, {"teams": sender}, clock).run_once() == 1  # tried again
+
+
 def _jwt(claims: dict) -> str:
     def part(data: dict) -> str:
         return base64.urlsafe_b64encode(json.dumps(data).encode()).rstrip(b"=").decode()
