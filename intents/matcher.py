@@ -16,6 +16,7 @@ Pipeline per message (pure, no I/O):
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -38,6 +39,9 @@ NEGATED_MARGIN = 0.06
 #: A trigger found inside a longer clause (rapidfuzz ``partial_ratio``) counts for this share of its
 #: alignment score: the rest of the clause may change what the trigger's words mean.
 PARTIAL_WEIGHT = 0.9
+#: ... for triggers at most 1/this of the clause's length: near the clause's own length, token sort and
+#: token set already compare the two, and partial alignment costs more.
+PARTIAL_MIN_RATIO = 1.2
 #: Typo repair: OSA normalised similarity, i.e. one edit or one swap in five letters.
 TYPO_CUTOFF = 0.79
 #: Longest message the matcher reads; the rest of a 100 kB paste is not chat.
@@ -62,8 +66,10 @@ class _CompiledEntry:
     anchors: frozenset[str]
     triggers: tuple[str, ...]
     trigger_lengths: tuple[int, ...]
-    #: Characters in the shortest trigger: a clause no longer than it cannot hold any trigger.
-    shortest_trigger: int
+    #: The triggers sorted by length in characters, those lengths, and each one's index in ``triggers``.
+    by_chars: tuple[str, ...]
+    chars_sorted: tuple[int, ...]
+    by_chars_index: tuple[int, ...]
     trigger_negated: tuple[bool, ...]
     threshold: float
 
@@ -194,6 +200,7 @@ def _compile_entry(entry: Entry) -> _CompiledEntry:
         *([entry.dont_say] if canonical(entry.dont_say) not in map(canonical, entry.triggers) else []),
     ]
     triggers = tuple(_stemmed(canonical(t)) for t in wordings)
+    order = sorted(range(len(triggers)), key=lambda i: len(triggers[i]))
     return _CompiledEntry(
         wordings=tuple(wordings),
         entry=entry,
@@ -202,7 +209,9 @@ def _compile_entry(entry: Entry) -> _CompiledEntry:
         anchors=frozenset(_anchor_words(entry.requires)),
         triggers=triggers,
         trigger_lengths=tuple(len(t.split()) for t in triggers),
-        shortest_trigger=min(map(len, triggers)),
+        by_chars=tuple(triggers[i] for i in order),
+        chars_sorted=tuple(len(triggers[i]) for i in order),
+        by_chars_index=tuple(order),
         trigger_negated=tuple(guards.is_negated(canonical(t)) for t in wordings),
         threshold=entry.threshold if entry.threshold is not None else DEFAULT_THRESHOLD,
     )
@@ -292,6 +301,24 @@ def _reach(keys: _IndexKeys, shared: Counter[str]) -> int:
     return sum(shared[key] * (short_prefix if len(key) <= 3 else 1) for key in prefixes) + sum(
         shared[word] * short_word for word in words
     )
+
+
+@dataclass(frozen=True)
+class _Reading:
+    """A segment as the matcher reads it: canonical comma-parts and the word view of their join."""
+
+    segment: Segment
+    parts: tuple[str, ...]
+    view: _ClauseView
+
+    def joined(self, other: _Reading, segment: Segment) -> _Reading:
+        """Two readings as one clause (the view of a join is the union of the views)."""
+        view = _ClauseView(
+            f"{self.view.text} {other.view.text}",
+            self.view.prefixes | other.view.prefixes,
+            self.view.words | other.view.words,
+        )
+        return _Reading(segment, self.parts + other.parts, view)
 
 
 #: A clause that points back at the sentence before it ("that's a six-figure thing", "use them").
@@ -418,15 +445,19 @@ class Matcher:
             return memo["sarcastic"]
 
         guarded = (meta_talk, colon_quote, reported_speech, answered_report, sarcastic, supposition)
-        per_clause = [self._score_segment(segment, *guarded) for segment in clauses]
+        readings = [self._read(segment) for segment in clauses]
+        per_clause = [self._score_reading(r, *guarded) if r else [] for r in readings]
         for scored in per_clause:
             found.extend(scored)
         # A claim split over two sentences, the second pointing back ("The court has great case notes.
         # Let's fine-tune the model on them."): the pair is read as one clause, for the entries neither
         # sentence is a candidate for on its own.
         for i, bridge in _bridges(clauses):
+            first, second = readings[i], readings[i + 1]
+            if first is None or second is None:
+                continue
             skip = frozenset(c.entry for c in chain(per_clause[i], per_clause[i + 1]))
-            found.extend(self._score_segment(bridge, *guarded, skip=skip))
+            found.extend(self._score_reading(first.joined(second, bridge), *guarded, skip=skip))
         found.sort(key=lambda c: (c.suppressed_by is not None, -c.score, c.entry))
         return found
 
@@ -489,13 +520,6 @@ class Matcher:
         by_sort = process.extract(
             text, triggers, scorer=fuzz.token_sort_ratio, score_cutoff=cutoff, limit=None
         )
-        by_part = (
-            process.extract(
-                text, triggers, scorer=fuzz.partial_ratio, score_cutoff=cutoff / PARTIAL_WEIGHT, limit=None
-            )
-            if len(text) > compiled.shortest_trigger
-            else []
-        )
         scores = {i: score for _, score, i in by_sort}  # trigger index → the best of the three passes
         length = len(text.split())
         for _, score, i in by_set:
@@ -504,10 +528,17 @@ class Matcher:
             weighted = score * (1.0 - 0.35 * spread)
             if weighted > scores.get(i, 0.0):
                 scores[i] = weighted
-        for _, score, i in by_part:
-            weighted = score * PARTIAL_WEIGHT
-            if len(triggers[i]) < len(text) and weighted > scores.get(i, 0.0):
-                scores[i] = weighted
+        # Only triggers clearly shorter than the clause can lie inside it (``by_chars`` is sorted by length).
+        shorter = bisect_left(compiled.chars_sorted, len(text) / PARTIAL_MIN_RATIO)
+        if shorter:
+            part_cutoff = cutoff / PARTIAL_WEIGHT
+            shorter_triggers = compiled.by_chars[:shorter]
+            for _, score, j in process.extract(
+                text, shorter_triggers, scorer=fuzz.partial_ratio, score_cutoff=part_cutoff, limit=None
+            ):
+                i, weighted = compiled.by_chars_index[j], score * PARTIAL_WEIGHT
+                if weighted > scores.get(i, 0.0):
+                    scores[i] = weighted
         if not scores:
             _, score, index = process.extractOne(text, triggers, scorer=fuzz.token_set_ratio)
             return float(score), int(index), compiled.trigger_negated[index] == negated
@@ -519,9 +550,19 @@ class Matcher:
         score, index = max((score, i) for i, score in scores.items())
         return score, index, False
 
-    def _score_segment(
+    def _read(self, segment: Segment) -> _Reading | None:
+        """The segment's canonical comma-parts and word view; None when too short to state anything."""
+        parts = [p for p in (self._canonical_clause(part) for part in segment.text.split(",")) if p]
+        if "know" in segment.text.lower():
+            parts = [p for p in (_ASKING_AROUND.sub("", part).strip() for part in parts) if p]
+        clause = " ".join(parts)
+        if len(clause) < 3:
+            return None
+        return _Reading(segment, tuple(parts), _ClauseView.of(clause, self._prefix_lookups))
+
+    def _score_reading(
         self,
-        segment: Segment,
+        reading: _Reading,
         meta_talk: Callable[[str], bool],
         colon_quote: Callable[[Segment], bool],
         reported_speech: Callable[[Segment], bool],
@@ -530,13 +571,8 @@ class Matcher:
         supposition: Callable[[Segment], bool],
         skip: frozenset[str] = frozenset(),
     ) -> list[Candidate]:
-        parts = [p for p in (self._canonical_clause(part) for part in segment.text.split(",")) if p]
-        if "know" in segment.text.lower():
-            parts = [p for p in (_ASKING_AROUND.sub("", part).strip() for part in parts) if p]
-        clause = " ".join(parts)
-        if len(clause) < 3:
-            return []
-        gated = self._gated(_ClauseView.of(clause, self._prefix_lookups))
+        segment, parts, clause = reading.segment, list(reading.parts), reading.view.text
+        gated = self._gated(reading.view)
         if skip:
             gated = [compiled for compiled in gated if compiled.entry.id not in skip]
         if not gated:  # most chat: nothing below needs computing
