@@ -267,3 +267,21 @@ def test_every_control_is_labelled_and_all_text_has_aa_contrast(page: Any) -> No
             page.locator("#cost-result .cost-answer").wait_for()
         assert page.evaluate(ACCESSIBLE_NAMES) == [], tab
         assert page.evaluate(LOW_CONTRAST) == [], tab
+
+
+def test_a_phone_sized_window_needs_no_sideways_scrolling(page: Any) -> None:
+    page.set_viewport_size({"width": 390, "height": 844})
+    send(page, MISCONCEPTION)
+    for tab, loaded in (
+        ("#playground", "#messages .card"),
+        ("Phrasebook", "#entries .card"),
+        ("Regimes", "#regimes .card"),
+        ("Cost calculator", "#cost-bands .card"),
+        ("Stats", "#stats .stats-grid"),
+    ):
+        page.get_by_role("tab", name=tab).click()
+        page.locator(loaded).first.wait_for()
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, tab
+    page.get_by_role("tab", name="#playground").click()
+    composer = page.locator("#text").bounding_box()
+    assert composer is not None and composer["width"] > 300  # the message box gets the whole line
