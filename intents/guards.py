@@ -17,12 +17,16 @@ _NEGATION = re.compile(
     # "nothing" as the subject denies ("nothing gets trained"); as an object it is an amount
     # ("costs nothing").
     r"|(?:^|\b(?:and|so|but|because|since|then|as|where) )nothing\b(?! (?:but|else|more|less|short)\b)"
+    r"|\bzero (?:training|retraining|fine-tuning|learning)\b"
 )
 # Cues that look like negation but do not deny the clause.
 _FALSE_NEGATION = re.compile(
     r"\b(?:not (?:just|only|merely|simply)\b|no (?:doubt|wonder|matter)\b|if not\b|not sure\b"
     r"|not cheap\b|do not worry\b|no worries\b|not to mention\b|no question\b|no joke\b"
-    r"|never been (?:cheaper|easier)\b|no brainer\b|not a problem\b|why not\b)"
+    r"|never been (?:cheaper|easier)\b|no brainer\b|not a problem\b|why not\b|do not sweat\b"
+    r"|no prob(?:lem)?\b"
+    r"|no big deal\b|not even worth (?:tracking|budgeting|mentioning|counting)\b"
+    r"|not (?:a |an )?(?:gpt|chatgpt|claude|gemini|openai|copilot|vendor|off the shelf|off-the-shelf)\b)"
 )
 # A question that opens with a negated auxiliary is rhetorical: "doesn't it learn from our chats?"
 _RHETORICAL = re.compile(
@@ -52,6 +56,10 @@ _STRONG_META = re.compile(
     # Material about phrasings: scripts, trackers, objection handling.
     r"|role[ -]?play\w*|(?:sales|call|demo|pitch|phone) script\b|talk track\b|keyword (?:list|tracker)\b"
     r"|tracker keywords?\b|objection[ -]?handling\b|battle ?cards?\b"
+    r"|misspoke\b|i was wrong\b|i stand corrected\b|scratch that\b"
+    r"|(?:banned|forbidden|prohibited|retired|blacklisted|off-limits)"
+    r" (?:phrases?|phrasing|wording|lines?|words?|claims?)\b"
+    r"|phrases? (?:to avoid|we avoid|never to use|not to use)\b"
     r"|flash ?cards?\b|training material\b|glossary\b"
     # The claim as someone's question to prepare for: "what do we say when they ask whether it improves?"
     r"|when (?:they|a buyer|the buyer|buyers|a client|the client|clients|customers|people|someone)"
@@ -142,7 +150,7 @@ _ATTRIBUTION_VERB = (
     r"|asked|asks|wanted|wants|told|pitched|pitch|suggested|insisted|argued|used to (?:think|believe|say)"
     r"|pushed back|objected|complained|worried|was worried|were worried|heard|expected|expects|figured"
     r"|(?:was|were|is|are|seemed|seems) (?:convinced|sure|certain|under the impression)|hoped|floated"
-    r"|proposed|promised|mentioned|brought up|kept saying|keeps saying|imagined|pictured)"
+    r"|proposed|promised|mentioned|brought up|kept saying|keeps saying|saying|imagined|pictured)"
 )
 _ATTRIBUTION = re.compile(
     r"(?:\b(?:the|our|their|a|an|his|her|your|my|one|some|that|this) [\w'-]+|\b(?:they|he|she|someone"
@@ -162,7 +170,13 @@ _ANSWERED = re.compile(
     r"|(?:i|we) (?:agreed|decided|settled|opted)\b|turned out|turns out|(?:it was|became|it became) clear\b"
     r"|(?:realized|realised|understood) (?:that )?(?:it|they|what)\b"
     # Someone set it right: "set him straight", "shot it down", "I jumped in", "we went over the rates".
-    r"|reframed|reframing|followed up|(?:fixed|reset|struck|rewrote|reworded|crossed out|took out|pulled)"
+    r"|reframed|reframing|followed up|redirect\w*|cleared (?:that|it|this|things) up"
+    r"|walked (?:that|it|this) back|walked back|talked (?:him|her|them) (?:round|around|into|out of)\b"
+    r"|asked (?:them |him |her )?what data\b"
+    r"|made (?:him|her|them) (?:spell|clarify|explain|define|pick|choose)\b"
+    r"|\b(?:so|then|it is|went with|going with|moved to|switched to|settled on|landed on)"
+    r" (?:a )?(?:rag|retrieval)\b"
+    r"|(?:fixed|reset|struck|rewrote|reworded|crossed out|took out|pulled)"
     r" (?:that|it|this|the)\b|set (?:him|her|them|it|that|the record) straight"
     r"|(?:shot|shut|turned) (?:it|that|this|the idea) down"
     r"|nixed|vetoed|talked (?:him|her|them) down|(?:jumped|stepped|chimed) in\b|walked through"
@@ -206,9 +220,24 @@ _SARCASM = re.compile(
 )
 
 
+# Openers that mock what follows: "yeah let's just pre-train our own GPT", "oh sure, and ...",
+# "right, because".
+_MOCKING_OPENER = re.compile(
+    r"^\W*(?:oh,? )?(?:yeah|yea|sure|right|totally|of course)[,.!]*\s+(?:and|because|cause|let'?s just"
+    r"|let us just|we'?ll just)\b"
+    r"|\bbetween friends\b|\bwhat could (?:possibly )?go wrong\b",
+    re.IGNORECASE,
+)
+# A word stretched for effect ("sooo", "riiight") with a punchline marker after the claim.
+_STRETCHED = re.compile(r"\b(?!www)\w*([a-z])\1\1\w*\b", re.IGNORECASE)
+_PUNCHLINE = re.compile(r"\b(?:lol|lmao|haha\w*|all \$?[\d,.]+k? of it)\b|…|\.\.\.", re.IGNORECASE)
+
+
 def is_sarcastic(raw_message: str) -> bool:
     """True when the raw message (emoji codes still in it) carries a clear sarcasm marker."""
-    return bool(_SARCASM.search(raw_message))
+    if _SARCASM.search(raw_message) or _MOCKING_OPENER.search(raw_message):
+        return True
+    return bool(_STRETCHED.search(raw_message) and _PUNCHLINE.search(raw_message))
 
 
 # A quote introduced by a colon after a speaker or a source is reported: "From the RFP: '...'", "buyer
@@ -236,7 +265,8 @@ def is_colon_introduced(before_quote: str) -> bool:
 # A plain condition stays a claim: "if we fine-tune it on the regs it'll know them".
 _SUPPOSITION = re.compile(
     r"^(?:(?:ok|okay|so|and|well|sure|look|honestly|i mean|but) )?(?:even if|hypothetically|in theory"
-    r"|theoretically|suppose|supposing|imagine|assuming for a second)\b"
+    r"|theoretically|suppose|supposing|imagine|assuming for a second"
+    r"|had (?:we|they|you|i|the \w+) [\w-]+ed)\b"
 )
 _DOUBTFUL_CONDITION = re.compile(
     r"^(?:(?:ok|okay|so|and|well|but) )?if\b.*\b(?:really|actually|truly|somehow)\b"

@@ -505,6 +505,15 @@ class Matcher:
             if hits == best or (anchor_elsewhere and anchor)
         )
 
+    @staticmethod
+    def _claim_in_first_part(views: list[_ClauseView], compiled: _CompiledEntry) -> bool:
+        """Whether the first comma-part carries the claim: "even if they send a million questions, the
+        bill will be pocket change" supposes the volume, not the claim. ``views``: one per part (or none)."""
+        if len(views) < 2:
+            return True
+        coverage = [sum(1 for gate in compiled.gates if gate.present(view)) for view in views]
+        return coverage[0] >= max(coverage[1:])
+
     def _best_trigger(self, text: str, compiled: _CompiledEntry, negated: bool) -> tuple[float, int, bool]:
         """(score 0..100, trigger index, parity ok), preferring triggers that agree on negation.
 
@@ -608,7 +617,7 @@ class Matcher:
                 suppressed = "sarcasm"
             elif alternative_question:
                 suppressed = "alternative-question"
-            elif supposition(segment):
+            elif supposition(segment) and self._claim_in_first_part(scope_views, compiled):
                 suppressed = "supposition"
             elif answered_report(segment):
                 suppressed = "reported-and-answered"

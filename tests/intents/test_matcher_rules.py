@@ -134,6 +134,25 @@ def best(text: str) -> str | None:
         ),
         ("The archive has ten years of patient intake notes. We won't fine-tune anything on them.", None),
         ("Procurement uploaded the vendor handbook. We'll train the reps on it next week.", None),
+        # Mockery: openers that mock what follows, stretched words with a punchline.
+        ("yeah let's just pre-train our own model from scratch for the library, easy", None),
+        ("oh sure, and inference is basically free too", None),
+        ("riiight, fine-tuning costs a fortune... all $800 of it", None),
+        ("fine-tuning costs a fortune for a county this size lol, let's skip it", "finetuning-is-expensive"),
+        # More ways to set a claim right, and phrase lists.
+        ("the sponsor wanted to train the model on the policy binders; talked her round to retrieval", None),
+        ("Lee told them it learns from their emails over time. I walked that back the next day", None),
+        ("I misspoke on the call when I said it gets smarter with use", None),
+        ("phrases to avoid in the proposal: 'train it on your policies'", None),
+        ("zero training involved, the assistant reads the policy store at query time", None),
+        # A concession's condition is supposed; its main clause may still be the claim.
+        (
+            "even if they run a million questions a month through it, the api bill will be pocket change",
+            "inference-is-free",
+        ),
+        ("had we fine-tuned on the patient records, the names would sit in the weights", None),
+        # Cues that only look like denials.
+        ("inference is basically free, don't sweat the token bill", "inference-is-free"),
         # Markup is stripped before matching.
         (
             "<@U024BE7LH> <at>dosay</at> fine tuning is way too expensive :money_with_wings:",
