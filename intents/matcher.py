@@ -149,7 +149,7 @@ class _Gate:
             if not parts:
                 raise ValueError(f"empty term '{term}'")
             if len(parts) > 1:
-                phrases.append(r"\b" + r"\w*\s+(?:\w+\s+)?".join(re.escape(w) for w in parts))
+                phrases.append(r"\b" + r"\s+(?:\w+\s+)?".join(map(_phrase_word, parts)))
                 keys.add(max(parts[1:], key=len))
             elif len(parts[0]) <= 3:
                 words.add(parts[0])
@@ -186,6 +186,15 @@ class _Gate:
         if self.phrases is not None and self.phrase_keys is None:
             return None
         return self.prefix_lookups(), self.words
+
+
+def _phrase_word(word: str) -> str:
+    """A word of a phrase term: a stem like a one-word term ("train" → trains, training), but a short
+    word whole, or with an s ("get better" ~ "gets better"; "i mean" is not "it means", "fit it" is not
+    "fit items")."""
+    if len(word) > 3:
+        return re.escape(word) + r"\w*"
+    return re.escape(word) + (r"\b" if len(word) == 1 else r"s?\b")
 
 
 #: (prefixes, whole words) that an index files an entry under.

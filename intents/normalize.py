@@ -160,6 +160,15 @@ _WORD_REWRITES: dict[str, str] = {
     "theyve": "they have",
     "thats": "that is",
     "whats": "what is",
+    # chat shorthand
+    "ur": "your",
+    "u": "you",
+    "wtv": "whatever",
+    "whatev": "whatever",
+    "thru": "through",
+    "b/c": "because",
+    "bc": "because",
+    "cuz": "because",
 }
 for _aux in _AUX_NOT.split("|"):
     _WORD_REWRITES[f"{_aux}n't"] = _WORD_REWRITES[f"{_aux}nt"] = f"{_aux} not"
