@@ -19,8 +19,15 @@ CREDENTIALS = ("SLACK_", "MICROSOFTAPP", "DOSAY_")
 def test_make_run_is_dosay_serve() -> None:
     if shutil.which("make") is None:
         pytest.skip("make is not installed")
+    # Under `make test` the parent make's MAKEFLAGS/MAKELEVEL would add "make[1]: Entering directory" lines.
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS")}
     dry_run = subprocess.run(
-        ["make", "-n", "run"], cwd=ROOT, capture_output=True, text=True, check=True
+        ["make", "--no-print-directory", "-n", "run"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout.splitlines()
     assert dry_run[-1] == ".venv/bin/dosay serve"
 
