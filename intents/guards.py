@@ -56,7 +56,11 @@ _STRONG_META = re.compile(
     # Material about phrasings: scripts, trackers, objection handling.
     r"|role[ -]?play\w*|(?:sales|call|demo|pitch|phone) script\b|talk track\b|keyword (?:list|tracker)\b"
     r"|tracker keywords?\b|objection[ -]?handling\b|battle ?cards?\b"
-    r"|misspoke\b|i was wrong\b|i stand corrected\b|scratch that\b"
+    r"|misspoke\b|i was wrong\b|i stand corrected\b|scratch that\b|catch(?:ing)? myself\b"
+    r"|(?:need|have|got|going) to stop (?:saying|doing|that|it)\b|need to stop$"
+    r"|(?:do|did|does) (?:they|he|she|you) (?:mean|actually mean)\b|what do (?:they|you) mean\b"
+    r"|when (?:a |an |the |our |their )?(?:\w+ ){0,2}(?:says|asks|say|ask)(?: for| about| that)?"
+    r" (?:they|we|it|to|if|whether|for)\b"
     r"|(?:banned|forbidden|prohibited|retired|blacklisted|off-limits)"
     r" (?:phrases?|phrasing|wording|lines?|words?|claims?)\b"
     r"|phrases? (?:to avoid|we avoid|never to use|not to use)\b"
@@ -71,7 +75,8 @@ _WEAK_META = re.compile(
     # "wrong" as a verdict ("that's wrong", "... -> wrong"), not "the early wrong answers".
     r"|(?:is|are|was|were|be|been|totally|completely|dead|just|plain|so|all|very|got it|get it) wrong\b"
     r"|wrong$|(?:went|goes|go|going) wrong\b"
-    r"|not true\b|not the case\b|not how\b"
+    r"|not true\b|not the case\b|not how\b|not right\b|not correct\b"
+    r"|\b(?:so|hence|thus|then) (?:it is )?(?:rag|retrieval)(?: it is)?$|only makes sense (?:for|if|when)\b"
     r"|not accurate\b|inaccurate\b"
     # The alternative was chosen for this very reason: "... which is exactly why we are doing RAG".
     r"|(?:why|so) we (?:are |will |would )?(?:doing|do|use|using|went with|go with|going with|chose"
@@ -170,6 +175,8 @@ _ANSWERED = re.compile(
     r"|(?:i|we) (?:agreed|decided|settled|opted)\b|turned out|turns out|(?:it was|became|it became) clear\b"
     r"|(?:realized|realised|understood) (?:that )?(?:it|they|what)\b"
     # Someone set it right: "set him straight", "shot it down", "I jumped in", "we went over the rates".
+    r"|(?:had us |made us |we )?(?:remove|removed|delete|dropped|strike|cut)"
+    r" (?:it|that|this|the line|the claim)\b"
     r"|reframed|reframing|followed up|redirect\w*|cleared (?:that|it|this|things) up"
     r"|walked (?:that|it|this) back|walked back|talked (?:him|her|them) (?:round|around|into|out of)\b"
     r"|asked (?:them |him |her )?what data\b"
@@ -278,9 +285,23 @@ _SET_ASIDE = re.compile(
 )
 
 
-def is_supposition(clause: str, rest_of_sentence: str) -> bool:
-    """True when the clause supposes the claim only to set it aside (``rest_of_sentence``: what follows the
-    clause in its sentence; both canonical)."""
+# "..., if they had $100M and a year to spare": the claim holds only in a world that is not this one.
+_COUNTERFACTUAL = re.compile(
+    r"\bif (?:they|we|you|he|she|it|i|the \w+) (?:had|were|could afford)\b"
+    # "if the AI learned from our chats it would be fluent in ...": a past-tense condition with "would".
+    r"|^if (?:they|we|you|he|she|it|i|the \w+) [\w-]+ed\b.*\bwould\b"
+)
+
+
+def supposition(clause: str, rest_of_sentence: str) -> str | None:
+    """How the clause supposes the claim only to set it aside (``rest_of_sentence``: what follows the clause
+    in its sentence; both canonical): "condition" when a leading condition does ("even if ...", "if it really
+    ..., but"), which holds only where that condition carries the claim; "counterfactual" for a world that
+    is not this one ("..., if they had $100M"), which holds for the whole clause; None otherwise."""
+    if _COUNTERFACTUAL.search(clause) or _COUNTERFACTUAL.search(rest_of_sentence[:60]):
+        return "counterfactual"
     if _SUPPOSITION.search(clause) or _DOUBTFUL_CONDITION.search(clause):
-        return True
-    return bool(_CONDITION.search(clause) and _SET_ASIDE.search(rest_of_sentence))
+        return "condition"
+    if _CONDITION.search(clause) and _SET_ASIDE.search(rest_of_sentence):
+        return "condition"
+    return None

@@ -443,10 +443,10 @@ class Matcher:
             so_far = segment.sentence[: start + len(segment.text)] if start >= 0 else segment.sentence
             return guards.is_attributed(canonical(so_far))
 
-        def supposition(segment: Segment) -> bool:
+        def supposition(segment: Segment) -> str | None:
             start = segment.sentence.find(segment.text)
             rest = segment.sentence[start + len(segment.text) :] if start >= 0 else ""
-            return guards.is_supposition(canonical(segment.text), canonical(rest))
+            return guards.supposition(canonical(segment.text), canonical(rest))
 
         def sarcastic() -> bool:
             if "sarcastic" not in memo:
@@ -586,7 +586,7 @@ class Matcher:
         reported_speech: Callable[[Segment], bool],
         answered_report: Callable[[Segment], bool],
         sarcastic: Callable[[], bool],
-        supposition: Callable[[Segment], bool],
+        supposition: Callable[[Segment], str | None],
         skip: frozenset[str] = frozenset(),
     ) -> list[Candidate]:
         segment, parts, clause = reading.segment, list(reading.parts), reading.view.text
@@ -626,7 +626,9 @@ class Matcher:
                 suppressed = "sarcasm"
             elif alternative_question:
                 suppressed = "alternative-question"
-            elif supposition(segment) and self._claim_in_first_part(scope_views, compiled):
+            elif (supposed := supposition(segment)) and (
+                supposed == "counterfactual" or self._claim_in_first_part(scope_views, compiled)
+            ):
                 suppressed = "supposition"
             elif answered_report(segment):
                 suppressed = "reported-and-answered"

@@ -153,6 +153,21 @@ def best(text: str) -> str | None:
         ("had we fine-tuned on the patient records, the names would sit in the weights", None),
         # Cues that only look like denials.
         ("inference is basically free, don't sweat the token bill", "inference-is-free"),
+        # A verdict on a reported claim, and the speaker's own slips, are corrections.
+        ("a vendor on the panel said NIST doesn't cover training, which is not right", None),
+        ("I keep catching myself saying the bot learns from every chat, need to stop", None),
+        ("the draft said pre-training gives full customization; legal had us remove it", None),
+        # Asking what a buyer means is triage, not the claim.
+        ("when the state says they want it trained on their data, do they mean documents or tone?", None),
+        # Counterfactuals: a world that is not this one.
+        ("sure, they could build their own model from scratch, if they had nine figures to spare", None),
+        ("if the assistant learned from our chats it would be fluent in expense-report complaints", None),
+        (
+            "if they pretrained their own version couldn't they customize every bit of it?",
+            "pretraining-customizes",
+        ),
+        # Concluding for retrieval is not the claim.
+        ("even if we trained on every manual we'd have to redo it each quarter, so retrieval it is", None),
         # Markup is stripped before matching.
         (
             "<@U024BE7LH> <at>dosay</at> fine tuning is way too expensive :money_with_wings:",
