@@ -220,8 +220,12 @@ class CostBand(Reviewed):
     sources: list[Source] = Field(min_length=1)
 
     def display(self) -> str:
+        """One line for a reply: the magnitude, then how it is made up (a sentence of its own, so a
+        structure that has parentheses of its own never nests), then the verified date."""
+        magnitude = self.magnitude.rstrip(". ")
+        structure = self.structure.rstrip(". ")
         return (
-            f"{self.magnitude} ({self.structure}). Figures verified {self.verified_on.isoformat()}; "
+            f"{magnitude}. Cost structure: {structure}. Figures verified {self.verified_on.isoformat()}; "
             "verify against current rate cards."
         )
 
