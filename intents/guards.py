@@ -244,7 +244,7 @@ def is_sarcastic(raw_message: str) -> bool:
     """True when the raw message (emoji codes still in it) carries a clear sarcasm marker."""
     if _SARCASM.search(raw_message) or _MOCKING_OPENER.search(raw_message):
         return True
-    return bool(_STRETCHED.search(raw_message) and _PUNCHLINE.search(raw_message))
+    return bool(_PUNCHLINE.search(raw_message) and _STRETCHED.search(raw_message))  # the rarer one first
 
 
 # A quote introduced by a colon after a speaker or a source is reported: "From the RFP: '...'", "buyer
