@@ -158,6 +158,8 @@ _ATTRIBUTION_VERB = (
     r"|proposed|promised|mentioned|brought up|kept saying|keeps saying|saying|imagined|pictured)"
 )
 _ATTRIBUTION = re.compile(
+    r"\b(?:at first|initially|originally|early on) (?:i|we|they|he|she) (?:\w+ )?(?:assumed|thought|believed"
+    r"|figured|expected)\b|"
     r"(?:\b(?:the|our|their|a|an|his|her|your|my|one|some|that|this) [\w'-]+|\b(?:they|he|she|someone"
     r"|somebody|people|buyers?|clients?|customers?|prospects?)|[a-z]'s)(?: [\w'-]+){0,3}? "
     rf"{_ATTRIBUTION_VERB}\b"
@@ -177,6 +179,10 @@ _ANSWERED = re.compile(
     # Someone set it right: "set him straight", "shot it down", "I jumped in", "we went over the rates".
     r"|(?:had us |made us |we )?(?:remove|removed|delete|dropped|strike|cut)"
     r" (?:it|that|this|the line|the claim)\b"
+    r"|switched to\b|once (?:they|he|she|we) (?:heard|saw|learned|realized)\b|as soon as (?:we|they) saw\b"
+    r"|(?:we|i) (?:modeled|modelled|ran|worked|did|costed) (?:it|that|the numbers|the math)(?: out)?\b"
+    r"|ran the numbers\b|but (?:it is|that is) (?:really|actually)\b"
+    r"|(?:got|was|were|has been) (?:dropped|shelved|killed|nixed|scrapped|shot down|ruled out|parked)\b"
     r"|reframed|reframing|followed up|redirect\w*|cleared (?:that|it|this|things) up"
     r"|walked (?:that|it|this) back|walked back|talked (?:him|her|them) (?:round|around|into|out of)\b"
     r"|asked (?:them |him |her )?what data\b"
@@ -203,12 +209,18 @@ _OWN_SPEECH = re.compile(
 )
 
 
+# An idea reported without a speaker: "pre-training for full control came up and got dropped".
+_RAISED = re.compile(
+    r"\b(?:came up|come up|(?:was|got|been) (?:raised|floated|suggested|pitched|proposed|mentioned))\b"
+)
+
+
 def is_attributed(sentence_so_far: str) -> bool:
     """True when the text up to the clause attributes the claim to someone else ("the buyer said ...")
     and the speaker has not taken the word back since ("... and I told them ...")."""
     own = list(_OWN_SPEECH.finditer(sentence_so_far))
     tail = sentence_so_far[own[-1].end() :] if own else sentence_so_far
-    if not own and _OPENING_ATTRIBUTION.search(sentence_so_far):
+    if not own and (_OPENING_ATTRIBUTION.search(sentence_so_far) or _RAISED.search(sentence_so_far)):
         return True
     return bool(_ATTRIBUTION.search(tail))
 
@@ -230,7 +242,8 @@ _SARCASM = re.compile(
 # Openers that mock what follows: "yeah let's just pre-train our own GPT", "oh sure, and ...",
 # "right, because".
 _MOCKING_OPENER = re.compile(
-    r"^\W*(?:oh,? )?(?:yeah|yea|sure|right|totally|of course)[,.!]*\s+(?:and|because|cause|let'?s just"
+    r"^\W*(?:ah yes|oh yes|oh yeah)\b|\bsure,? right after\b|\bi(?:'ll| will) just find\b"
+    r"|^\W*(?:oh,? )?(?:yeah|yea|sure|right|totally|of course)[,.!]*\s+(?:and|because|cause|let'?s just"
     r"|let us just|we'?ll just)\b"
     r"|\bbetween friends\b|\bwhat could (?:possibly )?go wrong\b",
     re.IGNORECASE,
@@ -272,13 +285,19 @@ def is_colon_introduced(before_quote: str) -> bool:
 # A plain condition stays a claim: "if we fine-tune it on the regs it'll know them".
 _SUPPOSITION = re.compile(
     r"^(?:(?:ok|okay|so|and|well|sure|look|honestly|i mean|but) )?(?:even if|hypothetically|in theory"
-    r"|theoretically|suppose|supposing|imagine|assuming for a second"
-    r"|had (?:we|they|you|i|the \w+) [\w-]+ed)\b"
+    r"|theoretically|suppose|supposing|imagine|assuming for a second)\b"
 )
 _DOUBTFUL_CONDITION = re.compile(
     r"^(?:(?:ok|okay|so|and|well|but) )?if\b.*\b(?:really|actually|truly|somehow)\b"
 )
 _CONDITION = re.compile(r"^(?:(?:ok|okay|so|and|well|but) )?if\b")
+# An option weighed and then dropped: "we considered training it on the handbook, but retrieval made
+# more sense".
+_CONSIDERED = re.compile(
+    r"^(?:(?:ok|okay|so|and|well|honestly|tbh) )?(?:(?:i|we|they|he|she)(?: \w+)? )?"
+    r"(?:weighed|considered|thought about|toyed with|looked at|explored|floated|entertained|was tempted|were tempted|could have|would have"
+    r"|almost|nearly)\b"
+)
 _SET_ASIDE = re.compile(
     r"^\s*(?:but|however|though|although|yet|whereas)\b|\b(?:it does not|it is not|they do not|it will not"
     r"|so no|which it does not|which it is not)\b"
@@ -288,6 +307,7 @@ _SET_ASIDE = re.compile(
 # "..., if they had $100M and a year to spare": the claim holds only in a world that is not this one.
 _COUNTERFACTUAL = re.compile(
     r"\bif (?:they|we|you|he|she|it|i|the \w+) (?:had|were|could afford)\b"
+    r"|^(?:(?:ok|okay|so|and|well|but) )?had (?:it|we|they|you|i|this|that|the \w+) (?:been\b|[\w-]+ed\b)"
     # "if the AI learned from our chats it would be fluent in ...": a past-tense condition with "would".
     r"|^if (?:they|we|you|he|she|it|i|the \w+) [\w-]+ed\b.*\bwould\b"
 )
@@ -302,6 +322,6 @@ def supposition(clause: str, rest_of_sentence: str) -> str | None:
         return "counterfactual"
     if _SUPPOSITION.search(clause) or _DOUBTFUL_CONDITION.search(clause):
         return "condition"
-    if _CONDITION.search(clause) and _SET_ASIDE.search(rest_of_sentence):
+    if (_CONDITION.search(clause) or _CONSIDERED.search(clause)) and _SET_ASIDE.search(rest_of_sentence):
         return "condition"
     return None

@@ -168,6 +168,17 @@ def best(text: str) -> str | None:
         ),
         # Concluding for retrieval is not the claim.
         ("even if we trained on every manual we'd have to redo it each quarter, so retrieval it is", None),
+        # An option weighed and dropped in the same sentence is not proposed.
+        ("we considered fine-tuning it on the permit manual, but retrieval made more sense", None),
+        ("was tempted to say inference is basically free, but output tokens add up", None),
+        ("we weighed fine-tuning the regulations in so it knows them, but it only changes behaviour", None),
+        ("we considered fine-tuning it on the permit manual so it knows the fees", "finetune-teaches-facts"),
+        # Ideas reported without a speaker, and our own first assumptions, when answered.
+        ("pre-training for total control came up on the call and got dropped once the cost was clear", None),
+        ("at first I assumed we'd need to train a model for this; turns out retrieval covers it", None),
+        ("the controller thought tokens were basically free; we modeled it out at $400 a month", None),
+        # "had it been ..." is a counterfactual for the whole clause.
+        ("had it been a national lab, building their own model from scratch might make sense", None),
         # Markup is stripped before matching.
         (
             "<@U024BE7LH> <at>dosay</at> fine tuning is way too expensive :money_with_wings:",
