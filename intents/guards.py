@@ -295,8 +295,8 @@ _CONDITION = re.compile(r"^(?:(?:ok|okay|so|and|well|but) )?if\b")
 # more sense".
 _CONSIDERED = re.compile(
     r"^(?:(?:ok|okay|so|and|well|honestly|tbh) )?(?:(?:i|we|they|he|she)(?: \w+)? )?"
-    r"(?:weighed|considered|thought about|toyed with|looked at|explored|floated|entertained|was tempted|were tempted|could have|would have"
-    r"|almost|nearly)\b"
+    r"(?:weighed|considered|thought about|toyed with|looked at|explored|floated|entertained|was tempted"
+    r"|were tempted|could have|would have|almost|nearly)\b"
 )
 _SET_ASIDE = re.compile(
     r"^\s*(?:but|however|though|although|yet|whereas)\b|\b(?:it does not|it is not|they do not|it will not"
