@@ -56,6 +56,8 @@ _STRONG_META = re.compile(
     # Material about phrasings: scripts, trackers, objection handling.
     r"|role[ -]?play\w*|(?:sales|call|demo|pitch|phone) script\b|talk track\b|keyword (?:list|tracker)\b"
     r"|tracker keywords?\b|objection[ -]?handling\b|battle ?cards?\b"
+    r"|any (?:sentence|line|claim|wording|phrasing|mention|slide) that"
+    r" (?:implies|says|suggests|claims|promises)\b"
     r"|misspoke\b|i was wrong\b|i stand corrected\b|scratch that\b|catch(?:ing)? myself\b"
     r"|(?:need|have|got|going) to stop (?:saying|doing|that|it)\b|need to stop$"
     r"|(?:do|did|does) (?:they|he|she|you) (?:mean|actually mean)\b|what do (?:they|you) mean\b"
@@ -179,6 +181,9 @@ _ANSWERED = re.compile(
     # Someone set it right: "set him straight", "shot it down", "I jumped in", "we went over the rates".
     r"|(?:had us |made us |we )?(?:remove|removed|delete|dropped|strike|cut)"
     r" (?:it|that|this|the line|the claim)\b"
+    r"|answered\b|(?:our|my|the) answer\b|decided against\b|crossed (?:it|that|this) out\b"
+    r"|(?:killed|nixed|vetoed|ruled out) (?:it|that|this|the idea)\b|\brejected\b"
+    r"|not doing (?:that|it)\b"
     r"|switched to\b|once (?:they|he|she|we) (?:heard|saw|learned|realized)\b|as soon as (?:we|they) saw\b"
     r"|(?:we|i) (?:modeled|modelled|ran|worked|did|costed) (?:it|that|the numbers|the math)(?: out)?\b"
     r"|ran the numbers\b|but (?:it is|that is) (?:really|actually)\b"
@@ -245,7 +250,12 @@ _MOCKING_OPENER = re.compile(
     r"^\W*(?:ah yes|oh yes|oh yeah)\b|\bsure,? right after\b|\bi(?:'ll| will) just find\b"
     r"|^\W*(?:oh,? )?(?:yeah|yea|sure|right|totally|of course)[,.!]*\s+(?:and|because|cause|let'?s just"
     r"|let us just|we'?ll just)\b"
-    r"|\bbetween friends\b|\bwhat could (?:possibly )?go wrong\b",
+    r"|\bbetween friends\b|\bwhat could (?:possibly )?go wrong\b|\bcouch cushions\b"
+    # "sure, free inference, just like free puppies" (but "Sure, we can make the model yours" offers).
+    r"|^\W*(?:oh,? )?(?:sure|right|totally|oh no|yes)[,!]+\s+(?!(?:we|i|you|they) (?:can|could|will|would)\b"
+    r"|no problem|happy to|that works|will do|good (?:point|call))"
+    # "yeah the bot totally learns overnight".
+    r"|^\W*(?:oh,? )?(?:yeah|yea|sure|right)\b.{0,40}\b(?:totally|definitely|famously|obviously|surely)\b",
     re.IGNORECASE,
 )
 # A word stretched for effect ("sooo", "riiight") with a punchline marker after the claim.
@@ -291,6 +301,13 @@ _DOUBTFUL_CONDITION = re.compile(
     r"^(?:(?:ok|okay|so|and|well|but) )?if\b.*\b(?:really|actually|truly|somehow)\b"
 )
 _CONDITION = re.compile(r"^(?:(?:ok|okay|so|and|well|but) )?if\b")
+# The option was turned down: "decided against it", "crossed it out", "killed it", "Rejected.".
+_REJECTION = (
+    r"\b(?:decided against|ruled (?:it |that |this )?out|crossed (?:it|that|this) out|rejected"
+    r"|not doing (?:that|it)"
+    r"|(?:killed|nixed|vetoed|scrapped|dropped|shelved|binned|parked) (?:it|that|this|the idea)"
+    r"|(?:got|was|were) (?:dropped|shelved|killed|nixed|scrapped|shot down|ruled out|parked))\b"
+)
 # An option weighed and then dropped: "we considered training it on the handbook, but retrieval made
 # more sense".
 _CONSIDERED = re.compile(
@@ -300,7 +317,12 @@ _CONSIDERED = re.compile(
 )
 _SET_ASIDE = re.compile(
     r"^\s*(?:but|however|though|although|yet|whereas)\b|\b(?:it does not|it is not|they do not|it will not"
-    r"|so no|which it does not|which it is not)\b"
+    r"|so no|which it does not|which it is not)\b|" + _REJECTION
+)
+# An option on display: "... was on the whiteboard for a minute", "one option on the table was ...".
+_OPTION = re.compile(
+    r"\b(?:(?:was|were|is|are) (?:on the (?:table|whiteboard|list|shortlist)|an option|one option|floated"
+    r"|considered|discussed|proposed)|one option(?: on the table)? (?:was|is)|(?:an|one) idea (?:was|is))\b"
 )
 
 
@@ -313,7 +335,7 @@ _COUNTERFACTUAL = re.compile(
 )
 
 
-def supposition(clause: str, rest_of_sentence: str) -> str | None:
+def supposition(clause: str, rest_of_sentence: str, rest_of_message: str = "") -> str | None:
     """How the clause supposes the claim only to set it aside (``rest_of_sentence``: what follows the clause
     in its sentence; both canonical): "condition" when a leading condition does ("even if ...", "if it really
     ..., but"), which holds only where that condition carries the claim; "counterfactual" for a world that
@@ -323,5 +345,9 @@ def supposition(clause: str, rest_of_sentence: str) -> str | None:
     if _SUPPOSITION.search(clause) or _DOUBTFUL_CONDITION.search(clause):
         return "condition"
     if (_CONDITION.search(clause) or _CONSIDERED.search(clause)) and _SET_ASIDE.search(rest_of_sentence):
+        return "condition"
+    if (_CONSIDERED.search(clause) or _OPTION.search(clause)) and re.search(
+        _REJECTION, f"{clause} {rest_of_message}"
+    ):
         return "condition"
     return None

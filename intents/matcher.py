@@ -439,6 +439,8 @@ class Matcher:
                 memo["answered"] = guards.is_answered(canonical(text))
             if not memo["answered"]:
                 return False
+            if colon_quote(segment):  # "From the RFP: '...'" is someone else's, whoever wrote it
+                return True
             start = segment.sentence.find(segment.text)
             so_far = segment.sentence[: start + len(segment.text)] if start >= 0 else segment.sentence
             return guards.is_attributed(canonical(so_far))
@@ -446,7 +448,9 @@ class Matcher:
         def supposition(segment: Segment) -> str | None:
             start = segment.sentence.find(segment.text)
             rest = segment.sentence[start + len(segment.text) :] if start >= 0 else ""
-            return guards.supposition(canonical(segment.text), canonical(rest))
+            at = text.find(segment.sentence)
+            later = text[at + len(segment.sentence) :] if at >= 0 else ""
+            return guards.supposition(canonical(segment.text), canonical(rest), canonical(later))
 
         def sarcastic() -> bool:
             if "sarcastic" not in memo:

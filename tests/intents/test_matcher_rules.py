@@ -179,6 +179,30 @@ def best(text: str) -> str | None:
         ("the controller thought tokens were basically free; we modeled it out at $400 a month", None),
         # "had it been ..." is a counterfactual for the whole clause.
         ("had it been a national lab, building their own model from scratch might make sense", None),
+        # Options turned down later in the message, quotes answered, phrase reviews.
+        (
+            "We considered training it on the whole handbook and decided against it: retrieval cites sources",
+            None,
+        ),
+        (
+            "Fine-tuning on the raw case notes was on the whiteboard for a minute before we crossed it out.",
+            None,
+        ),
+        ("One option was fine-tuning on the unredacted intake forms. Security killed it.", None),
+        (
+            "From the RFP Q&A: 'will the model learn from our data over time?' We answered: the index.",
+            None,
+        ),
+        ("reviewers: flag any sentence that implies inference is basically free", None),
+        # Mockery openers, and the offers that look like them.
+        ("sure, free inference, like free kittens", None),
+        ("yeah the assistant totally learns from every chat overnight", None),
+        (
+            "Sure, we can customize the model for your use case, that's part of the package.",
+            "customize-vaguely",
+        ),
+        # People improving the system is not the model learning.
+        ("the model is frozen; we improve it by updating the index every week", None),
         # Markup is stripped before matching.
         (
             "<@U024BE7LH> <at>dosay</at> fine tuning is way too expensive :money_with_wings:",
