@@ -160,6 +160,11 @@ _WORD_REWRITES: dict[str, str] = {
     "theyve": "they have",
     "thats": "that is",
     "whats": "what is",
+    # fine-tuning methods by name
+    "lora": "fine-tuning",
+    "qlora": "fine-tuning",
+    "sft": "fine-tuning",
+    "peft": "fine-tuning",
     # chat shorthand
     "ur": "your",
     "u": "you",
@@ -186,7 +191,7 @@ def _by_first_letter(words: list[str]) -> str:
 
 
 _WORDS = re.compile(r"\b(?:" + _by_first_letter(sorted(_WORD_REWRITES, key=len, reverse=True)) + r")\b")
-_STEMS = re.compile(r"\b(fine|pre|re)[\s_-]*(tun|train)")
+_STEMS = re.compile(r"\b(fine|pre|re)[\s_-]*(tun|train|tran(?=ing|ed)|trian)")
 # "FT" is chat shorthand for fine-tuning ("FT on the regs", "ft costs a fortune"), not after a number
 # ("6 ft").
 _FINE_TUNING_SHORTHAND = re.compile(r"(?<!\d)(?<!\d )\bft\b")
@@ -202,7 +207,7 @@ def _stem(found: re.Match[str]) -> str:
     prefix, rest = found.group(1), found.group(2)
     if prefix == "fine" and rest == "tun":
         return "fine-tun"
-    if prefix == "pre" and rest == "train":
+    if prefix == "pre" and rest in ("train", "tran", "trian"):  # "pretraning", "pre-trianing": typos
         return "pre-train"
     if prefix == "re" and rest == "train":
         return "retrain"
@@ -229,7 +234,7 @@ def canonical(text: str) -> str:
         text = text.translate(_QUOTE_MARKS)
     if "ft" in text:
         text = _FINE_TUNING_SHORTHAND.sub("fine-tuning", text)
-    if "tun" in text or "train" in text:
+    if "tun" in text or "tr" in text:
         text = _STEMS.sub(_stem, text)
     text = _WORDS.sub(lambda m: _WORD_REWRITES[m.group(0)], text)
     if "model" in text:

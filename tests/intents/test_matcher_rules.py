@@ -203,6 +203,9 @@ def best(text: str) -> str | None:
         ),
         # People improving the system is not the model learning.
         ("the model is frozen; we improve it by updating the index every week", None),
+        # Fine-tuning methods by name, and typos of pre-training.
+        ("a LoRA pass over the new fee manual will put the fees into the model", "finetune-teaches-facts"),
+        ("pretraning our own would let us customise every part of it", "pretraining-customizes"),
         # Markup is stripped before matching.
         (
             "<@U024BE7LH> <at>dosay</at> fine tuning is way too expensive :money_with_wings:",
