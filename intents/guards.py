@@ -26,6 +26,7 @@ _FALSE_NEGATION = re.compile(
     r"|never been (?:cheaper|easier)\b|no brainer\b|not a problem\b|why not\b|do not sweat\b"
     r"|no prob(?:lem)?\b"
     r"|no big deal\b|not even worth (?:tracking|budgeting|mentioning|counting)\b"
+    r"|do not bother (?:forecasting|tracking|budgeting|counting|estimating|worrying)\b"
     r"|not (?:a |an )?(?:gpt|chatgpt|claude|gemini|openai|copilot|vendor|off the shelf|off-the-shelf)\b)"
 )
 # A question that opens with a negated auxiliary is rhetorical: "doesn't it learn from our chats?"
@@ -65,7 +66,8 @@ _STRONG_META = re.compile(
     r" (?:they|we|it|to|if|whether|for)\b"
     r"|(?:banned|forbidden|prohibited|retired|blacklisted|off-limits)"
     r" (?:phrases?|phrasing|wording|lines?|words?|claims?)\b"
-    r"|phrases? (?:to avoid|we avoid|never to use|not to use)\b"
+    r"|phrases? (?:to avoid|we avoid|never to use|not to use|to retire|to drop|we retire|we dropped)\b"
+    r"|enablement\b"
     r"|flash ?cards?\b|training material\b|glossary\b"
     # The claim as someone's question to prepare for: "what do we say when they ask whether it improves?"
     r"|when (?:they|a buyer|the buyer|buyers|a client|the client|clients|customers|people|someone)"
@@ -181,7 +183,8 @@ _ANSWERED = re.compile(
     # Someone set it right: "set him straight", "shot it down", "I jumped in", "we went over the rates".
     r"|(?:had us |made us |we )?(?:remove|removed|delete|dropped|strike|cut)"
     r" (?:it|that|this|the line|the claim)\b"
-    r"|answered\b|(?:our|my|the) answer\b|decided against\b|crossed (?:it|that|this) out\b"
+    r"|told (?:him|her|them) no\b|answered\b|(?:our|my|the) answer\b|decided against\b"
+    r"|crossed (?:it|that|this) out\b"
     r"|(?:killed|nixed|vetoed|ruled out) (?:it|that|this|the idea)\b|\brejected\b"
     r"|not doing (?:that|it)\b"
     r"|switched to\b|once (?:they|he|she|we) (?:heard|saw|learned|realized)\b|as soon as (?:we|they) saw\b"
@@ -294,7 +297,8 @@ def is_colon_introduced(before_quote: str) -> bool:
 # but it's a few thousand", "even if it did learn from chats (it doesn't) ...", "hypothetically ..., but no".
 # A plain condition stays a claim: "if we fine-tune it on the regs it'll know them".
 _SUPPOSITION = re.compile(
-    r"^(?:(?:ok|okay|so|and|well|sure|look|honestly|i mean|but) )?(?:even if|hypothetically|in theory"
+    r"^(?:(?:ok|okay|so|and|well|sure|look|honestly|i mean|but) )?(?:(?:we|they|you|i) (?:could|might|can) )?"
+    r"(?:even if|hypothetically|in theory"
     r"|theoretically|suppose|supposing|imagine|assuming for a second)\b"
 )
 _DOUBTFUL_CONDITION = re.compile(
@@ -319,6 +323,12 @@ _SET_ASIDE = re.compile(
     r"^\s*(?:but|however|though|although|yet|whereas)\b|\b(?:it does not|it is not|they do not|it will not"
     r"|so no|which it does not|which it is not)\b|" + _REJECTION
 )
+# ... and for an option weighed, a change of mind: "then remembered it changes every semester, retrieval
+# instead".
+_DROPPED = re.compile(
+    _REJECTION
+    + r"|\binstead\b|\bthen (?:remembered|realized|realised|thought better)\b|\bchanged (?:my|our) mind"
+)
 # An option on display: "... was on the whiteboard for a minute", "one option on the table was ...".
 _OPTION = re.compile(
     r"\b(?:(?:was|were|is|are) (?:on the (?:table|whiteboard|list|shortlist)|an option|one option|floated"
@@ -329,7 +339,8 @@ _OPTION = re.compile(
 # "..., if they had $100M and a year to spare": the claim holds only in a world that is not this one.
 _COUNTERFACTUAL = re.compile(
     r"\bif (?:they|we|you|he|she|it|i|the \w+) (?:had|were|could afford)\b"
-    r"|^(?:(?:ok|okay|so|and|well|but) )?had (?:it|we|they|you|i|this|that|the \w+) (?:been\b|[\w-]+ed\b)"
+    r"|^(?:(?:ok|okay|so|and|well|but) )?had (?:it|we|they|you|i|this|that|the \w+) (?:\w+ )?"
+    r"(?:been\b|[\w-]+ed\b)"
     # "if the AI learned from our chats it would be fluent in ...": a past-tense condition with "would".
     r"|^if (?:they|we|you|he|she|it|i|the \w+) [\w-]+ed\b.*\bwould\b"
 )
@@ -346,8 +357,8 @@ def supposition(clause: str, rest_of_sentence: str, rest_of_message: str = "") -
         return "condition"
     if (_CONDITION.search(clause) or _CONSIDERED.search(clause)) and _SET_ASIDE.search(rest_of_sentence):
         return "condition"
-    if (_CONSIDERED.search(clause) or _OPTION.search(clause)) and re.search(
-        _REJECTION, f"{clause} {rest_of_message}"
+    if (_CONSIDERED.search(clause) or _OPTION.search(clause)) and _DROPPED.search(
+        f"{clause} {rest_of_message}"
     ):
         return "condition"
     return None

@@ -250,7 +250,8 @@ _ALTERNATIVE = re.compile(
 #: Where a result or reason clause starts inside a comma-part ("so we are not ...", "because ...").
 _RESULT_CLAUSE = re.compile(
     r" (?=(?:so that|so (?:we|you|they|it|there|i|that|the|their|our)|because|since|which means|that way"
-    r"|otherwise) )"
+    r"|otherwise|and (?:they |we |he |she )?(?:want|wants|would like|need|needs|plan|plans|prefer|prefers"
+    r"|intend|intends)) )"
 )
 
 _CONDITION_OPENERS = ("if ", "unless ", "in case ", "whenever ", "even if ")

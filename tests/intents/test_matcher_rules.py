@@ -206,6 +206,17 @@ def best(text: str) -> str | None:
         # Fine-tuning methods by name, and typos of pre-training.
         ("a LoRA pass over the new fee manual will put the fees into the model", "finetune-teaches-facts"),
         ("pretraning our own would let us customise every part of it", "pretraining-customizes"),
+        # From set I: a change of mind, "in theory", "told them no", a phrase list, "had they really ...".
+        ("I considered proposing we train it on the handbook, then remembered it changes monthly", None),
+        ("we could in theory pre-train something bespoke for total control, but not at $100M", None),
+        ("the clerk asked if fine-tuning = training it on their data; told them no, it is for tone", None),
+        ("phrases to retire this quarter: inference is basically nothing", None),
+        ("had they really needed a model trained for it I'd have said so, but it is a lookup", None),
+        (
+            "the agency does not trust vendor models and wants to build its own model from scratch",
+            "buyer-build-own-model",
+        ),
+        ("inference is basically free so don't bother forecasting tokens", "inference-is-free"),
         # Markup is stripped before matching.
         (
             "<@U024BE7LH> <at>dosay</at> fine tuning is way too expensive :money_with_wings:",
