@@ -39,6 +39,8 @@ NEGATED_MARGIN = 0.06
 #: A trigger found inside a longer clause (rapidfuzz ``partial_ratio``) counts for this share of its
 #: alignment score: the rest of the clause may change what the trigger's words mean.
 PARTIAL_WEIGHT = 0.9
+#: How far below the best score an entry that outranks the best one may be and still go first.
+OUTRANK_MARGIN = 0.05
 #: ... for triggers at most 1/this of the clause's length: near the clause's own length, token sort and
 #: token set already compare the two, and partial alignment costs more.
 PARTIAL_MIN_RATIO = 1.2
@@ -313,6 +315,19 @@ def _reach(keys: _IndexKeys, shared: Counter[str]) -> int:
     )
 
 
+def _prefer_specific(ranked: list[Candidate], entries: dict[str, Entry]) -> list[Candidate]:
+    """The best first, except that an entry scoring within ``OUTRANK_MARGIN`` of the best and declared to
+    outrank it (``Entry.outranks``: the more specific reading) goes first instead."""
+    if len(ranked) < 2:
+        return ranked
+    top = ranked[0]
+    for candidate in ranked[1:]:
+        entry = entries.get(candidate.entry)
+        if entry and top.entry in entry.outranks and candidate.score >= top.score - OUTRANK_MARGIN:
+            return [candidate, *(c for c in ranked if c is not candidate)]
+    return ranked
+
+
 @dataclass(frozen=True)
 class _Reading:
     """A segment as the matcher reads it: canonical comma-parts and the word view of their join."""
@@ -389,7 +404,9 @@ class Matcher:
                 current = best.get(candidate.entry)
                 if current is None or candidate.score > current.score:
                     best[candidate.entry] = candidate
-        ranked = sorted(best.values(), key=lambda c: (-c.score, c.entry))
+        ranked = _prefer_specific(
+            sorted(best.values(), key=lambda c: (-c.score, c.entry)), self._phrasebook.entries
+        )
         return [
             Match(
                 entry=c.entry,

@@ -353,6 +353,7 @@ def load_phrasebook(directory: Path | None = None, *, today: date | None = None)
             for index, branch in enumerate(entry.triage.branches):
                 check_band(path, entry.id, f"triage.branches[{index}].cost_band", branch.cost_band)
     _check_triggers(entries, out)
+    _check_outranks(entries, entry_ids, out)
 
     known_entries = ", ".join(sorted(entry_by_id)) or "none loaded"
     for _s, tip in tips:
@@ -437,6 +438,26 @@ def _unique_entries(entries: list[tuple[Path, Entry]], out: _Collector) -> dict[
         first[entry.id] = path
         unique[entry.id] = entry
     return unique
+
+
+def _check_outranks(entries: list[tuple[Path, Entry]], entry_ids: set[str], out: _Collector) -> None:
+    """``outranks`` names other entries that exist, and never both ways round."""
+    outranks = {entry.id: set(entry.outranks) for _p, entry in entries}
+    known = ", ".join(sorted(entry_ids)) or "none loaded"
+    for path, entry in entries:
+        for index, other in enumerate(entry.outranks):
+            field = f"outranks[{index}]"
+            if other == entry.id:
+                out.add(path, entry.id, field, "an entry cannot outrank itself")
+            elif entry_ids and other not in entry_ids:
+                out.add(path, entry.id, field, f"unknown entry '{other}' (known: {known})")
+            elif entry.id in outranks.get(other, set()):
+                out.add(
+                    path,
+                    entry.id,
+                    field,
+                    f"'{entry.id}' and '{other}' outrank each other (expected one direction only)",
+                )
 
 
 def _check_triggers(entries: list[tuple[Path, Entry]], out: _Collector) -> None:

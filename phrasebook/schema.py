@@ -162,6 +162,10 @@ class Entry(Reviewed):
     #: of them present and the entry cannot fire. Same term syntax as ``requires``.
     excludes: list[str] = Field(default_factory=list)
     triage: Triage | None = None
+    #: Entries this one wins against when both match a message at nearly the same score: the more specific
+    #: reading ("fine-tuning is just training it on your own data" is about fine-tuning, not a buyer's
+    #: request to train). Ids of other entries; no two entries may outrank each other.
+    outranks: list[str] = Field(default_factory=list)
     examples: Examples
 
     @field_validator("id")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from intents.matcher import Matcher
+from intents.matcher import OUTRANK_MARGIN, Matcher, _prefer_specific
+from intents.types import Candidate
 from phrasebook.loader import load_phrasebook
 
 MATCHER = Matcher(load_phrasebook())
@@ -226,3 +227,22 @@ def best(text: str) -> str | None:
 )
 def test_rule(text: str, expected: str | None) -> None:
     assert best(text) == expected, MATCHER.candidates(text)
+
+
+def _candidate(entry: str, score: float) -> Candidate:
+    return Candidate(entry=entry, score=score, clause="c", trigger="t", suppressed_by=None)
+
+
+def test_a_more_specific_entry_goes_first_on_a_near_tie() -> None:
+    entries = MATCHER.phrasebook.entries
+    assert "train-on-documents" in entries["finetune-teaches-facts"].outranks
+    generic, specific = _candidate("train-on-documents", 0.70), _candidate("finetune-teaches-facts", 0.67)
+    assert [c.entry for c in _prefer_specific([generic, specific], entries)] == [
+        "finetune-teaches-facts",
+        "train-on-documents",
+    ]
+    # ... but not when it trails by more than the margin, nor when no entry outranks the best.
+    far = _candidate("finetune-teaches-facts", 0.70 - OUTRANK_MARGIN - 0.01)
+    assert _prefer_specific([generic, far], entries)[0].entry == "train-on-documents"
+    other = _candidate("inference-is-free", 0.69)
+    assert _prefer_specific([generic, other], entries)[0].entry == "train-on-documents"

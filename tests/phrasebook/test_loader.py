@@ -288,3 +288,19 @@ def test_damaged_files_only_ever_raise_phrasebook_error(
         assert all(name.endswith((".yaml", "entries")) for name in files), files
     else:
         assert "inference-is-free" in loaded.entries
+
+
+def test_outranks_names_other_existing_entries(book: Path) -> None:
+    edit(book, ENTRY, "\nexamples:", "\noutranks: [inference-is-free, no-such-entry]\nexamples:")
+    found = problems(book)
+    self_rank = only(found, "inference-is-free.yaml", "outranks[0]")
+    assert "cannot outrank itself" in self_rank
+    unknown = only(found, "inference-is-free.yaml", "outranks[1]")
+    assert "unknown entry 'no-such-entry'" in unknown and "ai-learns-over-time" in unknown
+
+
+def test_two_entries_cannot_outrank_each_other(book: Path) -> None:
+    edit(book, ENTRY, "\nexamples:", "\noutranks: [ai-learns-over-time]\nexamples:")
+    other = "entries/ai-learns-over-time.yaml"
+    edit(book, other, "\nexamples:", "\noutranks: [inference-is-free]\nexamples:")
+    assert "outrank each other" in only(problems(book), "outranks[0]")
