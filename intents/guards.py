@@ -183,7 +183,8 @@ _ANSWERED = re.compile(
     # Someone set it right: "set him straight", "shot it down", "I jumped in", "we went over the rates".
     r"|(?:had us |made us |we )?(?:remove|removed|delete|dropped|strike|cut)"
     r" (?:it|that|this|the line|the claim)\b"
-    r"|told (?:him|her|them) no\b|answered\b|(?:our|my|the) answer\b|decided against\b"
+    r"|told (?:him|her|them) no\b|(?:we|i|[a-z]+) answered\b|answered (?:that|with|no)\b|(?:our|my) answer\b"
+    r"|decided against\b"
     r"|crossed (?:it|that|this) out\b"
     r"|(?:killed|nixed|vetoed|ruled out) (?:it|that|this|the idea)\b|\brejected\b"
     r"|not doing (?:that|it)\b"

@@ -167,7 +167,6 @@ _WORD_REWRITES: dict[str, str] = {
     "peft": "fine-tuning",
     # chat shorthand
     "ur": "your",
-    "u": "you",
     "wtv": "whatever",
     "whatev": "whatever",
     "thru": "through",
@@ -195,6 +194,8 @@ _STEMS = re.compile(r"\b(fine|pre|re)[\s_-]*(tun|train|tran(?=ing|ed)|trian)")
 # "FT" is chat shorthand for fine-tuning ("FT on the regs", "ft costs a fortune"), not after a number
 # ("6 ft").
 _FINE_TUNING_SHORTHAND = re.compile(r"(?<!\d)(?<!\d )\bft\b")
+# "u" for "you" ("can u train it"), not the U of "U.S." or "U-Haul".
+_YOU_SHORTHAND = re.compile(r"(?<![.-])\bu\b(?![.-])")
 _SUFFIXES = re.compile(r"'(ll|re|ve|d)\b")
 _SUFFIX_WORDS = {"ll": " will", "re": " are", "ve": " have", "d": " would"}
 # Punctuation becomes a space: every character but letters, digits, spaces and $ % ? ' -, then the hyphens
@@ -234,6 +235,8 @@ def canonical(text: str) -> str:
         text = text.translate(_QUOTE_MARKS)
     if "ft" in text:
         text = _FINE_TUNING_SHORTHAND.sub("fine-tuning", text)
+    if "u" in text:
+        text = _YOU_SHORTHAND.sub("you", text)
     if "tun" in text or "tr" in text:
         text = _STEMS.sub(_stem, text)
     text = _WORDS.sub(lambda m: _WORD_REWRITES[m.group(0)], text)
