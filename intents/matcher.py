@@ -5,12 +5,16 @@ Pipeline per message (pure, no I/O):
 1. ``normalize.segments``: strip markup, drop code, split into clauses, flag quoted clauses.
 2. ``canonical`` spelling, then typo repair against the phrasebook's own vocabulary.
 3. Concept gate: an entry is a candidate for a clause only if every one of its ``requires``
-   groups is present (and a word starts with one of its anchor words). An inverted index on words
-   every candidate clause must hold finds the candidates, so the cost of a clause grows with its
-   words, not with the size of the phrasebook.
-4. Score: rapidfuzz similarity of the clause to the entry's triggers (prefiltered in C).
-5. Guards: negation parity against the trigger, meta-talk about the wording, quotation.
-6. Per-entry threshold; one best answer per message, others ranked behind it.
+   groups is present, none of its ``excludes`` is (and a word starts with one of its anchor words).
+   An inverted index on words every candidate clause must hold finds the candidates, so the cost of a
+   clause grows with its words, not with the size of the phrasebook. Two sentences, the second
+   pointing back, are also read as one clause, for entries neither gates alone.
+4. Score: rapidfuzz similarity of the clause to the entry's triggers (whole clause, and a trigger
+   inside a longer clause), prefiltered in C.
+5. Guards: negation parity against the trigger, meta-talk about the wording, mockery, a question
+   offering the other answer, a supposition set aside, someone else's claim answered, quotation.
+6. Per-entry threshold; one best answer per message (an entry that ``outranks`` the best on a near
+   tie goes first), others ranked behind it.
 """
 
 from __future__ import annotations
