@@ -130,11 +130,16 @@ class TipLog(Base):
 
 
 class ConversationRef(Base):
-    """Where a proactive message goes (Teams conversation reference as JSON). No message text."""
+    """Where a proactive message goes (Teams conversation reference as JSON). No message text.
+
+    ``team``: the Teams team a channel belongs to (migration 0003), so that removing dosay from a team
+    forgets every channel of it; None for chats and for references stored before 0003."""
 
     __tablename__ = "conversation_refs"
+    __table_args__ = (Index("ix_conversation_refs_team", "platform", "workspace", "team"),)
     platform: Mapped[str] = mapped_column(String(16), primary_key=True)
     workspace: Mapped[str] = mapped_column(String(128), primary_key=True)
     channel: Mapped[str] = mapped_column(String(255), primary_key=True)
     data: Mapped[str] = mapped_column(Text)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    team: Mapped[str | None] = mapped_column(String(255), nullable=True)

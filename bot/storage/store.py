@@ -494,12 +494,14 @@ class Store:
     # --- conversation references ----------------------------------------------------------------------
 
     def save_conversation_ref(
-        self, platform: str, workspace: str, channel: str, data: str, now: datetime
+        self, platform: str, workspace: str, channel: str, data: str, now: datetime, team: str | None = None
     ) -> None:
+        """Store (or replace) the reference; ``team`` None keeps a team stored before."""
+        values: dict[str, Any] = {"data": data, "updated_at": now}
+        if team is not None:
+            values["team"] = team
         statement = self._upsert(
-            _REFS,
-            {"platform": platform, "workspace": workspace, "channel": channel},
-            {"data": data, "updated_at": now},
+            _REFS, {"platform": platform, "workspace": workspace, "channel": channel}, values
         )
         self._run(lambda conn: conn.execute(statement))
 
@@ -507,6 +509,59 @@ class Store:
         r = _REFS.c
         query = select(r.data).where(r.platform == platform, r.workspace == workspace, r.channel == channel)
         return self._run(lambda conn: conn.scalar(query))
+
+    def conversation_ref_saved(self, platform: str, workspace: str, channel: str, team: str | None) -> bool:
+        """True when a reference is stored for the conversation and, when ``team`` is given, records it
+        (a reference stored before migration 0003 has no team: saving it again fills it in)."""
+        r = _REFS.c
+        key = (r.platform == platform, r.workspace == workspace, r.channel == channel)
+        rows = self._run(lambda conn: conn.execute(select(r.team).where(*key)).all())
+        return bool(rows) and (team is None or rows[0].team == team)
+
+    # --- removal: dosay was removed from conversations or uninstalled ----------------------------------
+
+    def forget_conversations(
+        self, platform: str, workspace: str, channels: list[str], now: datetime, *, team: str | None = None
+    ) -> list[str]:
+        """Turn the daily tips of ``channels`` (and, with ``team``, of every channel stored as belonging
+        to that team) off and delete their conversation references. Other settings stay. Returns the
+        channels concerned, sorted. One transaction."""
+        r, s = _REFS.c, _SETTINGS.c
+
+        def work(conn: Connection) -> list[str]:
+            found = set(channels)
+            if team is not None:
+                of_team = select(r.channel).where(r.platform == platform, r.workspace == workspace)
+                found |= set(conn.scalars(of_team.where(r.team == team)))
+            names = sorted(found)
+            if not names:
+                return names
+            tips_on = (s.platform == platform, s.workspace == workspace, s.tips_enabled.is_(True))
+            conn.execute(
+                update(_SETTINGS)
+                .where(*tips_on, s.channel.in_(names))
+                .values(tips_enabled=False, updated_at=now)
+            )
+            refs = (r.platform == platform, r.workspace == workspace, r.channel.in_(names))
+            conn.execute(delete(_REFS).where(*refs))
+            return names
+
+        return self._run(work, atomic=True)
+
+    def forget_workspace(self, platform: str, workspace: str, now: datetime) -> int:
+        """The app was uninstalled from ``workspace``: tips off in every channel of it, its conversation
+        references deleted. Returns how many channels had their tips turned off. One transaction."""
+        r, s = _REFS.c, _SETTINGS.c
+
+        def work(conn: Connection) -> int:
+            tips_on = (s.platform == platform, s.workspace == workspace, s.tips_enabled.is_(True))
+            result = conn.execute(
+                update(_SETTINGS).where(*tips_on).values(tips_enabled=False, updated_at=now)
+            )
+            conn.execute(delete(_REFS).where(r.platform == platform, r.workspace == workspace))
+            return int(result.rowcount or 0)
+
+        return self._run(work, atomic=True)
 
     # --- retention (issue 5) ----------------------------------------------------------------------------
 

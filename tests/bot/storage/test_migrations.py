@@ -103,4 +103,35 @@ def test_upgrade_from_0001_keeps_data_and_adds_the_correction_indexes(unmigrated
     assert store.snoozed_until("slack", "T1", "U1") == t2
     assert store.feedback_rows() == [("inference-is-free", "helpful", None)]
     with store.engine.connect() as conn:
-        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == "0002"
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == "0003"
+
+
+def test_upgrade_from_0002_keeps_conversation_references_and_adds_their_team(unmigrated) -> None:
+    store = unmigrated
+    upgrade(store.engine, "0002")
+    t1 = datetime(2026, 6, 1, tzinfo=UTC)
+    with store.engine.begin() as conn:  # a row as 0002 wrote it (no team column yet)
+        conn.execute(
+            text(
+                "INSERT INTO conversation_refs (platform, workspace, channel, data, updated_at)"
+                " VALUES ('teams', 'T1', '19:c', '{\"v\": 1}', :at)"
+            ),
+            {"at": t1.replace(tzinfo=None)},
+        )
+    tips = ChannelSettings(platform="teams", workspace="T1", channel="19:c", tips_enabled=True)
+    store.put_channel_settings(tips, t1)
+
+    upgrade(store.engine)
+
+    columns = {c["name"] for c in inspect(store.engine).get_columns("conversation_refs")}
+    assert "team" in columns
+    assert store.conversation_ref("teams", "T1", "19:c") == '{"v": 1}'
+    assert store.conversation_ref_saved("teams", "T1", "19:c", None)
+    assert [s.channel for s in store.tip_channels("teams")] == ["19:c"]
+    # the next message of that channel brings its team; removing the team then finds the channel
+    store.save_conversation_ref("teams", "T1", "19:c", '{"v": 1}', t1, team="19:team")
+    assert store.forget_conversations("teams", "T1", ["19:general"], t1, team="19:team") == [
+        "19:c",
+        "19:general",
+    ]
+    assert store.tip_channels("teams") == []

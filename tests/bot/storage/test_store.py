@@ -191,3 +191,71 @@ def test_terminated_backends_are_replaced_without_pre_ping(store: Store) -> None
     assert store.claim_message(["after-restart"], T0, "slack", "T1", "C1") == (True, None)
     assert not store.claim_delivery(["after-restart"], T0)  # claimed exactly once
     assert store.ping()
+
+
+def _tips(store: Store, platform: str, workspace: str, channel: str, *, mode: str = "thread") -> None:
+    settings = ChannelSettings(
+        platform=platform,
+        workspace=workspace,
+        channel=channel,
+        mode=mode,
+        tips_enabled=True,
+        tip_time="07:00",
+    )
+    store.put_channel_settings(settings, T0)
+
+
+def _tipped(store: Store) -> set[tuple[str, str, str]]:
+    return {(s.platform, s.workspace, s.channel) for s in store.tip_channels()}
+
+
+def test_a_conversation_reference_records_its_team(store: Store) -> None:
+    store.save_conversation_ref("teams", "T1", "19:c", '{"v": 1}', T0)  # as stored before migration 0003
+    assert store.conversation_ref_saved("teams", "T1", "19:c", None)
+    assert not store.conversation_ref_saved("teams", "T1", "19:c", "19:team")  # to be saved again
+    store.save_conversation_ref("teams", "T1", "19:c", '{"v": 2}', T0, team="19:team")
+    store.save_conversation_ref("teams", "T1", "19:c", '{"v": 3}', T0)  # no team given: the team stays
+    assert store.conversation_ref_saved("teams", "T1", "19:c", "19:team")
+    assert not store.conversation_ref_saved("teams", "T1", "19:other", None)
+
+
+def test_forget_conversations_turns_tips_off_and_deletes_references(store: Store) -> None:
+    for channel in ("19:general", "19:sales", "19:other-team", "19:chat"):
+        _tips(store, "teams", "T1", channel, mode="ephemeral")
+    _tips(store, "teams", "T2", "19:sales")  # another tenant, same ids
+    _tips(store, "slack", "T1", "19:sales")  # another platform
+    store.save_conversation_ref("teams", "T1", "19:general", "{}", T0, team="19:general")
+    store.save_conversation_ref("teams", "T1", "19:sales", "{}", T0, team="19:general")
+    store.save_conversation_ref("teams", "T1", "19:other-team", "{}", T0, team="19:x")
+    store.save_conversation_ref("teams", "T2", "19:sales", "{}", T0, team="19:general")
+    later = T0 + timedelta(hours=1)
+
+    removed = store.forget_conversations("teams", "T1", ["19:general"], later, team="19:general")
+
+    assert removed == ["19:general", "19:sales"]
+    assert _tipped(store) == {("teams", "T1", "19:other-team"), ("teams", "T1", "19:chat"),
+                              ("teams", "T2", "19:sales"), ("slack", "T1", "19:sales")}  # fmt: skip
+    assert store.conversation_ref("teams", "T1", "19:general") is None
+    assert store.conversation_ref("teams", "T1", "19:sales") is None
+    assert store.conversation_ref("teams", "T1", "19:other-team") == "{}"
+    assert store.conversation_ref("teams", "T2", "19:sales") == "{}"
+    kept = store.get_channel_settings("teams", "T1", "19:sales")
+    assert kept is not None and (kept.tips_enabled, kept.mode, kept.tip_time) == (False, "ephemeral", "07:00")
+    # a chat: only that conversation; a second removal changes nothing
+    assert store.forget_conversations("teams", "T1", ["19:chat"], later) == ["19:chat"]
+    assert store.forget_conversations("teams", "T1", ["19:chat"], later) == ["19:chat"]
+    assert store.forget_conversations("teams", "T1", [], later) == []
+    assert ("teams", "T1", "19:chat") not in _tipped(store)
+
+
+def test_forget_workspace_turns_off_every_channel_of_it(store: Store) -> None:
+    for channel in ("C1", "C2"):
+        _tips(store, "slack", "T1", channel)
+    _tips(store, "slack", "T2", "C1")
+    store.save_conversation_ref("slack", "T1", "C1", "{}", T0)
+    assert store.forget_workspace("slack", "T1", T0) == 2
+    assert store.forget_workspace("slack", "T1", T0) == 0
+    assert _tipped(store) == {("slack", "T2", "C1")}
+    assert store.conversation_ref("slack", "T1", "C1") is None
+    settings = store.get_channel_settings("slack", "T1", "C2")
+    assert settings is not None and not settings.tips_enabled
