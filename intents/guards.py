@@ -59,6 +59,7 @@ _STRONG_META = re.compile(
     r"|tracker keywords?\b|objection[ -]?handling\b|battle ?cards?\b"
     r"|any (?:sentence|line|claim|wording|phrasing|mention|slide) that"
     r" (?:implies|says|suggests|claims|promises)\b"
+    r"|(?:cut|remove|drop|delete|strike) the (?:line|sentence|bit|part|claim|slide) (?:about|that|saying)\b"
     r"|misspoke\b|i was wrong\b|i stand corrected\b|scratch that\b|catch(?:ing)? myself\b"
     r"|(?:need|have|got|going) to stop (?:saying|doing|that|it)\b|need to stop$"
     r"|(?:do|did|does) (?:they|he|she|you) (?:mean|actually mean)\b|what do (?:they|you) mean\b"
@@ -159,13 +160,14 @@ _ATTRIBUTION_VERB = (
     r"|asked|asks|wanted|wants|told|pitched|pitch|suggested|insisted|argued|used to (?:think|believe|say)"
     r"|pushed back|objected|complained|worried|was worried|were worried|heard|expected|expects|figured"
     r"|(?:was|were|is|are|seemed|seems) (?:convinced|sure|certain|under the impression)|hoped|floated"
-    r"|proposed|promised|mentioned|brought up|kept saying|keeps saying|saying|imagined|pictured)"
+    r"|proposed|promised|mentioned|brought up|kept saying|keeps saying|saying|imagined|pictured"
+    r"|opened with|led with|started with)"
 )
 _ATTRIBUTION = re.compile(
     r"\b(?:at first|initially|originally|early on) (?:i|we|they|he|she) (?:\w+ )?(?:assumed|thought|believed"
     r"|figured|expected)\b|"
     r"(?:\b(?:the|our|their|a|an|his|her|your|my|one|some|that|this) [\w'-]+|\b(?:they|he|she|someone"
-    r"|somebody|people|buyers?|clients?|customers?|prospects?)|[a-z]'s)(?: [\w'-]+){0,3}? "
+    r"|somebody|people|you|buyers?|clients?|customers?|prospects?)|[a-z]'s)(?: [\w'-]+){0,6}? "
     rf"{_ATTRIBUTION_VERB}\b"
 )
 # A sentence may open on a bare name or role: "competitor told them ...", "procurement pushed back ...".
@@ -183,7 +185,9 @@ _ANSWERED = re.compile(
     # Someone set it right: "set him straight", "shot it down", "I jumped in", "we went over the rates".
     r"|(?:had us |made us |we )?(?:remove|removed|delete|dropped|strike|cut)"
     r" (?:it|that|this|the line|the claim)\b"
-    r"|told (?:him|her|them) no\b|(?:we|i|[a-z]+) answered\b|answered (?:that|with|no)\b|(?:our|my) answer\b"
+    r"|(?:our|my) response (?:was|is|will say|says|said|explains|explained|points|pointed)\b"
+    r"|(?:we|i) looked (?:at|into) (?:it|that|this)\b|told (?:him|her|them) no\b|(?:we|i|[a-z]+) answered\b"
+    r"|answered (?:that|with|no)\b|(?:our|my) answer\b"
     r"|decided against\b"
     r"|crossed (?:it|that|this) out\b"
     r"|(?:killed|nixed|vetoed|ruled out) (?:it|that|this|the idea)\b|\brejected\b"
@@ -347,6 +351,12 @@ _COUNTERFACTUAL = re.compile(
 )
 
 
+# A question turned down at once: "fine-tune on their case files? no way, memorization risk".
+_TURNED_DOWN = re.compile(
+    r"^\s*(?:no way|nope|no|hard no|absolutely not|not a chance|never|not happening|god no|hell no)\b"
+)
+
+
 def supposition(clause: str, rest_of_sentence: str, rest_of_message: str = "") -> str | None:
     """How the clause supposes the claim only to set it aside (``rest_of_sentence``: what follows the clause
     in its sentence; both canonical): "condition" when a leading condition does ("even if ...", "if it really
@@ -354,6 +364,8 @@ def supposition(clause: str, rest_of_sentence: str, rest_of_message: str = "") -
     is not this one ("..., if they had $100M"), which holds for the whole clause; None otherwise."""
     if _COUNTERFACTUAL.search(clause) or _COUNTERFACTUAL.search(rest_of_sentence[:60]):
         return "counterfactual"
+    if clause.endswith("?") and _TURNED_DOWN.search(rest_of_sentence or rest_of_message):
+        return "counterfactual"  # the whole question is what was turned down
     if _SUPPOSITION.search(clause) or _DOUBTFUL_CONDITION.search(clause):
         return "condition"
     if (_CONDITION.search(clause) or _CONSIDERED.search(clause)) and _SET_ASIDE.search(rest_of_sentence):

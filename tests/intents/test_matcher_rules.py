@@ -218,6 +218,16 @@ def best(text: str) -> str | None:
             "buyer-build-own-model",
         ),
         ("inference is basically free so don't bother forecasting tokens", "inference-is-free"),
+        # From set L: a question turned down at once; an edit striking the line; a reply to "you asked".
+        ("fine-tune on the inmate case files? no way, the names would sit in the weights", None),
+        ("two edits: cut the line about the model picking things up from staff over time", None),
+        (
+            "You asked whether we could train the assistant on your data. We looked at it: retrieval fits.",
+            None,
+        ),
+        ("They opened with 'we want it trained on our data'. We asked what data; it is their catalog.", None),
+        ("the assistant reads your training bulletins as a searchable library at question time", None),
+        ("each policy change would need another training run, so the manuals go in the index", None),
         # Markup is stripped before matching.
         (
             "<@U024BE7LH> <at>dosay</at> fine tuning is way too expensive :money_with_wings:",
