@@ -60,6 +60,9 @@ _STRONG_META = re.compile(
     r"|any (?:sentence|line|claim|wording|phrasing|mention|slide) that"
     r" (?:implies|says|suggests|claims|promises)\b"
     r"|(?:cut|remove|drop|delete|strike) the (?:line|sentence|bit|part|claim|slide) (?:about|that|saying)\b"
+    r"|coaching\b|the slips? we hear\b|describing (?:the model|the ai|it|the bot) as\b"
+    r"|for anyone prepping\b|(?:we|i) (?:would|will) ask (?:them |him |her )?what data\b"
+    r"|what data and what for\b"
     r"|misspoke\b|i was wrong\b|i stand corrected\b|scratch that\b|catch(?:ing)? myself\b"
     r"|(?:need|have|got|going) to stop (?:saying|doing|that|it)\b|need to stop$"
     r"|(?:do|did|does) (?:they|he|she|you) (?:mean|actually mean)\b|what do (?:they|you) mean\b"
@@ -192,6 +195,9 @@ _ANSWERED = re.compile(
     r"|crossed (?:it|that|this) out\b"
     r"|(?:killed|nixed|vetoed|ruled out) (?:it|that|this|the idea)\b|\brejected\b"
     r"|not doing (?:that|it)\b"
+    r"|until (?:they|he|she|we) (?:heard|saw|learned|realized|realised)\b"
+    r"|(?:i|we) said no\b(?! problem| prob| worries)"
+    r"|(?:he|she|they) (?:has |have |is |are )?stopped\b|stopped saying\b"
     r"|switched to\b|once (?:they|he|she|we) (?:heard|saw|learned|realized)\b|as soon as (?:we|they) saw\b"
     r"|(?:we|i) (?:modeled|modelled|ran|worked|did|costed) (?:it|that|the numbers|the math)(?: out)?\b"
     r"|ran the numbers\b|but (?:it is|that is) (?:really|actually)\b"
@@ -236,6 +242,17 @@ def is_attributed(sentence_so_far: str) -> bool:
     if not own and (_OPENING_ATTRIBUTION.search(sentence_so_far) or _RAISED.search(sentence_so_far)):
         return True
     return bool(_ATTRIBUTION.search(tail))
+
+
+# A transcript whose next turn is ours: 'Client: "can you train it on our SOPs?" Me: we'll index them'.
+_OUR_TURN = re.compile(
+    r"(?:^|\n|[.!?\"'”]\s*)(?:me|us|we|i|our side|our se|our ae)\s*:\s", re.IGNORECASE | re.MULTILINE
+)
+
+
+def has_our_turn(raw_message: str) -> bool:
+    """True when the raw message is a transcript with a turn of our own (someone else's words answered)."""
+    return bool(_OUR_TURN.search(raw_message))
 
 
 def is_answered(message: str) -> bool:
@@ -345,7 +362,10 @@ _OPTION = re.compile(
 _COUNTERFACTUAL = re.compile(
     r"\bif (?:they|we|you|he|she|it|i|the \w+) (?:had|were|could afford)\b"
     r"|^(?:(?:ok|okay|so|and|well|but) )?had (?:it|we|they|you|i|this|that|the \w+) (?:\w+ )?"
-    r"(?:been\b|[\w-]+ed\b)"
+    r"(?:been|gone|done|taken|made|built|chosen|run|seen|known|[\w-]+ed)\b"
+    # "were NIST silent on training we'd need ...": the subjunctive inversion.
+    r"|^(?:(?:ok|okay|so|and|well|but) )?were (?!you\b)(?:\w+ ){1,4}.*\bwould\b"
+    r"|\bin (?:a|an) (?:world|universe|ideal world|perfect world) where\b"
     # "if the AI learned from our chats it would be fluent in ...": a past-tense condition with "would".
     r"|^if (?:they|we|you|he|she|it|i|the \w+) [\w-]+ed\b.*\bwould\b"
 )

@@ -458,7 +458,7 @@ class Matcher:
         def answered_report(segment: Segment) -> bool:
             # Someone else's claim, reported and answered in this message. Evaluated only for a candidate.
             if "answered" not in memo:
-                memo["answered"] = guards.is_answered(canonical(text))
+                memo["answered"] = guards.is_answered(canonical(text)) or guards.has_our_turn(text)
             if not memo["answered"]:
                 return False
             if colon_quote(segment):  # "From the RFP: '...'" is someone else's, whoever wrote it

@@ -228,6 +228,24 @@ def best(text: str) -> str | None:
         ("They opened with 'we want it trained on our data'. We asked what data; it is their catalog.", None),
         ("the assistant reads your training bulletins as a searchable library at question time", None),
         ("each policy change would need another training run, so the manuals go in the index", None),
+        # From set M: more counterfactuals, answers, coaching and transcripts.
+        ("In a world where pre-training gave you total control for cheap, sure. In this one, no.", None),
+        ("were NIST silent on training we would need another framework, but it is not", None),
+        ("had we gone the fine-tune route for the rules, every change would mean a retrain", None),
+        ("the county wanted to build their own model from scratch until they heard the price", None),
+        ("my manager used to say the AI learns over time; he has stopped", None),
+        ("Coaching note: the slip we hear most is describing the model as learning from usage", None),
+        ('Client: "can you train it on our SOPs?" Me: we index them so it reads the current version.', None),
+        ("the state CIO told us: we want to train it on our data", "buyer-train-on-our-data"),
+        (
+            "the director asked if fine-tuning would teach it the new rules. I said no, that is retrieval.",
+            None,
+        ),
+        (
+            "Their GM wants to train it on their data. I said no problem, we can customize the model.",
+            "buyer-train-on-our-data",
+        ),
+        ('love how "it depends" means absolutely nothing every time someone says it', None),
         # Markup is stripped before matching.
         (
             "<@U024BE7LH> <at>dosay</at> fine tuning is way too expensive :money_with_wings:",
