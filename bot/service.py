@@ -407,12 +407,47 @@ class Dosay:
     # --- conversation references (Teams proactive messages) -----------------------------------------
 
     async def save_conversation_ref(
-        self, platform: Platform, workspace: str, channel: str, data: str
+        self, platform: Platform, workspace: str, channel: str, data: str, *, team: str | None = None
     ) -> None:
-        await self._io(self.store.save_conversation_ref, platform, workspace, channel, data, self.clock())
+        await self._io(
+            self.store.save_conversation_ref, platform, workspace, channel, data, self.clock(), team
+        )
 
     async def conversation_ref(self, platform: Platform, workspace: str, channel: str) -> str | None:
         return await self._io(self.store.conversation_ref, platform, workspace, channel)
+
+    async def conversation_ref_saved(
+        self, platform: Platform, workspace: str, channel: str, team: str | None = None
+    ) -> bool:
+        """A reference is stored for the conversation (recording ``team`` when one is given)."""
+        return await self._io(self.store.conversation_ref_saved, platform, workspace, channel, team)
+
+    # --- removal ------------------------------------------------------------------------------------
+
+    async def removed_from(
+        self,
+        platform: Platform,
+        workspace: str,
+        channels: list[str],
+        *,
+        team: str | None = None,
+        retry: bool = False,
+    ) -> list[str]:
+        """dosay was removed from ``channels`` (Teams: from ``team``, i.e. every channel stored as part
+        of it): their daily tips are turned off and their conversation references deleted, so the tip job
+        stops trying them. Other settings stay for a re-install. Returns the channels concerned."""
+        forgotten = await self._step(
+            retry, self.store.forget_conversations, platform, workspace, channels, self.clock(), team=team
+        )
+        log.info("%s: removed from %d conversations; their tips are off", platform, len(forgotten))
+        return forgotten
+
+    async def uninstalled(self, platform: Platform, workspace: str, *, retry: bool = False) -> int:
+        """The app was uninstalled from ``workspace`` (or its bot token revoked): tips off everywhere
+        there. Returns how many channels had tips on."""
+        count = await self._step(retry, self.store.forget_workspace, platform, workspace, self.clock())
+        log.info("%s: uninstalled from a workspace; tips turned off in %d channels", platform, count)
+        return count
 
     async def purge(self, older_than: timedelta) -> int:
         """Delete stored rows older than ``older_than`` (the retention setting); returns rows deleted."""

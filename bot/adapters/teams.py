@@ -115,6 +115,13 @@ def _tenant(activity: Activity) -> str:
     return str(tenant or (data.get("tenant") or {}).get("id") or "local")
 
 
+def _team(activity: Activity) -> str | None:
+    """The team of a channel conversation (and of a team install / removal); None in chats."""
+    data = activity.channel_data if isinstance(activity.channel_data, dict) else {}
+    team = (data.get("team") or {}).get("id") or data.get("teamsTeamId")
+    return str(team) if team else None
+
+
 def _mentions_bot(activity: Activity) -> bool:
     bot_id = activity.recipient.id if activity.recipient else None
     for mention in TurnContext.get_mentions(activity):
@@ -155,6 +162,7 @@ def translate(activity: Activity, kind: Kind) -> TeamsActivity:
         value=value,
         # built only when stored (first sight of the conversation, installs): a deepcopy and serialise
         reference=functools.partial(_reference_for_tips, activity),
+        team=_team(activity),
     )
 
 
@@ -244,15 +252,34 @@ class _Handler(TeamsActivityHandler):
             translate(turn_context.activity, "installed"), _Turn(turn_context, self.gateway)
         )
 
+    async def on_installation_update_remove(self, turn_context: TurnContext) -> None:
+        # "remove", and "remove-upgrade" (an app upgrade that takes the bot out of the manifest)
+        await self.bot.on_activity(
+            translate(turn_context.activity, "removed"), _Turn(turn_context, self.gateway)
+        )
+
     async def on_teams_members_added_dispatch(
         self, members_added: list[ChannelAccount], team_info: Any, turn_context: TurnContext
     ) -> None:
         # No TeamsInfo.get_member round trips: all we need to know is whether the bot was added.
-        recipient = turn_context.activity.recipient
-        if recipient is not None and any(m.id == recipient.id for m in members_added or []):
+        if _includes_bot(turn_context.activity, members_added):
             await self.bot.on_activity(
                 translate(turn_context.activity, "installed"), _Turn(turn_context, self.gateway)
             )
+
+    async def on_teams_members_removed_dispatch(
+        self, members_removed: list[ChannelAccount], team_info: Any, turn_context: TurnContext
+    ) -> None:
+        # Other members leaving change nothing; the bot leaving is a removal.
+        if _includes_bot(turn_context.activity, members_removed):
+            await self.bot.on_activity(
+                translate(turn_context.activity, "removed"), _Turn(turn_context, self.gateway)
+            )
+
+
+def _includes_bot(activity: Activity, members: list[ChannelAccount] | None) -> bool:
+    recipient = activity.recipient
+    return recipient is not None and any(m.id == recipient.id for m in members or [])
 
 
 class BotbuilderTeamsGateway:

@@ -30,7 +30,7 @@ from phrasebook.schema import Regime, Tip
 log = logging.getLogger("dosay.teams")
 
 ConversationType = Literal["personal", "groupChat", "channel"]
-Kind = Literal["message", "submit", "installed", "edit"]
+Kind = Literal["message", "submit", "installed", "removed", "edit"]
 
 PREFIX = "@dosay"
 NO_MATCH = "I don't see a known misconception in that. Try @dosay lookup QUERY or @dosay help."
@@ -91,6 +91,8 @@ class TeamsActivity:
     #: can defer that work, since it is only needed the first time a process sees a conversation.
     reference: str | Callable[[], str] = ""
     received_at: datetime | None = None
+    #: The Teams team of a channel conversation (``channelData.team.id``); None in chats.
+    team: str | None = None
 
     def inbound(self, now: datetime, *, text: str | None = None) -> InboundMessage:
         """As the core sees it. An edit keeps the original message's id and has no delivery id of its own."""
@@ -224,6 +226,9 @@ class TeamsBot:
     async def on_activity(self, activity: TeamsActivity, turn: TeamsTurn) -> None:
         if activity.is_bot:
             return
+        if activity.kind == "removed":
+            await self._forget(activity)
+            return
         await self._remember(activity)
         if activity.kind == "message":
             await self._on_message(activity, turn)
@@ -243,14 +248,26 @@ class TeamsBot:
         key = (activity.tenant, activity.conversation)
         if activity.kind != "installed" and key in self._stored:
             return
-        if activity.kind == "installed" or (
-            await self.dosay.conversation_ref("teams", activity.tenant, activity.conversation) is None
+        if activity.kind == "installed" or not await self.dosay.conversation_ref_saved(
+            "teams", activity.tenant, activity.conversation, activity.team
         ):
             reference = activity.reference() if callable(activity.reference) else activity.reference
-            await self.dosay.save_conversation_ref("teams", activity.tenant, activity.conversation, reference)
+            await self.dosay.save_conversation_ref(
+                "teams", activity.tenant, activity.conversation, reference, team=activity.team
+            )
         if len(self._stored) >= _STORED_MAX:
             self._stored.clear()  # a cache, not a record: forgetting costs one read per conversation
         self._stored.add(key)
+
+    async def _forget(self, activity: TeamsActivity) -> None:
+        """dosay was uninstalled from, or removed as a member of, this conversation (a team: all of its
+        channels): turn its daily tips off and drop the stored reference, so the tip job stops trying.
+        A re-install stores the reference again (tips are then turned on again with ``settings``)."""
+        forgotten = await self.dosay.removed_from(
+            "teams", activity.tenant, [activity.conversation], team=activity.team
+        )
+        for conversation in forgotten:
+            self._stored.discard((activity.tenant, conversation))
 
     async def _on_message(self, activity: TeamsActivity, turn: TeamsTurn) -> None:
         now = self.dosay.clock()

@@ -20,6 +20,8 @@ from tests.fakes.teams_connector import FakeTeamsConnector
 
 TENANT = "tenant-1"
 CHANNEL = "19:general@thread.tacv2"
+#: A team's id is the id of its General channel.
+TEAM = CHANNEL
 BOT = {"id": "28:dosay-bot", "name": "dosay"}
 USER = {"id": "29:ann", "name": "Ann", "aadObjectId": "aad-ann"}
 _ids = itertools.count(1)
@@ -45,6 +47,7 @@ def activity(
     sender: dict[str, Any] | None = None,
     conversation: str = CHANNEL,
     activity_type: str = "message",
+    team: str = TEAM,
     **extra: Any,
 ) -> dict[str, Any]:
     """Activity JSON as Teams sends it to /api/messages."""
@@ -77,7 +80,9 @@ def activity(
     if value is not None:
         body["value"] = value
     if kind == "channel":
-        body["channelData"].update(teamsChannelId=conversation, channel={"id": conversation})
+        body["channelData"].update(
+            teamsChannelId=conversation, teamsTeamId=team, channel={"id": conversation}, team={"id": team}
+        )
     return body
 
 

@@ -15,7 +15,7 @@ from bot.adapters.teams import BotbuilderTeamsGateway, BotConfig, _Handler, tran
 from bot.adapters.teams_bot import TeamsBot, base_conversation, clean_text, consented_text, thread_root_of
 from bot.service import Dosay
 from bot.storage.store import Store
-from tests.bot.adapters.teams_harness import CHANNEL, TENANT, activity
+from tests.bot.adapters.teams_harness import CHANNEL, TEAM, TENANT, activity
 from tests.bot.conftest import KeywordMatcher, make_phrasebook
 
 
@@ -114,22 +114,23 @@ async def test_first_message_stores_the_reference_once(teams_dosay) -> None:
 
 
 async def test_a_conversation_already_stored_is_not_read_again(teams_dosay, monkeypatch) -> None:
-    reads: list[tuple[str, ...]] = []
+    reads: list[tuple[str | None, ...]] = []
+    saved = teams_dosay.conversation_ref_saved
     read = teams_dosay.conversation_ref
 
-    async def counted(*args: str) -> str | None:
+    async def counted(*args: str | None) -> bool:
         reads.append(args)
-        return await read(*args)
+        return await saved(*args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(teams_dosay, "conversation_ref", counted)
+    monkeypatch.setattr(teams_dosay, "conversation_ref_saved", counted)
     bot = TeamsBot(teams_dosay, BotbuilderTeamsGateway(BotConfig()))
     for text in ("lunch?", "coffee?", "it will learn"):
         await run_turn(teams_dosay, activity(text, service_url="https://first.example/"), bot)
-    assert reads == [("teams", TENANT, CHANNEL)]
+    assert reads == [("teams", TENANT, CHANNEL, TEAM)]
     other = activity("tea?", service_url="https://first.example/", kind="groupChat", conversation="19:g@v2")
     await run_turn(teams_dosay, other, bot)
     await run_turn(teams_dosay, other, bot)
-    assert reads == [("teams", TENANT, CHANNEL), ("teams", TENANT, "19:g@v2")]
+    assert reads == [("teams", TENANT, CHANNEL, TEAM), ("teams", TENANT, "19:g@v2", None)]
     # an install always stores (it may bring a new service URL), known conversation or not
     install = activity(
         None, service_url="https://moved.example/", activity_type="installationUpdate", action="add"
