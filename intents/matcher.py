@@ -155,7 +155,7 @@ class _Gate:
             if not parts:
                 raise ValueError(f"empty term '{term}'")
             if len(parts) > 1:
-                phrases.append(r"\b" + r"\s+(?:\w+\s+)?".join(map(_phrase_word, parts)))
+                phrases.append(r"\b" + r"\s+(?:[\w'-]+\s+)?".join(map(_phrase_word, parts)))
                 keys.add(max(parts[1:], key=len))
             elif len(parts[0]) <= 3:
                 words.add(parts[0])

@@ -165,6 +165,10 @@ _WORD_REWRITES: dict[str, str] = {
     "qlora": "fine-tuning",
     "sft": "fine-tuning",
     "peft": "fine-tuning",
+    # common misspellings of the negated auxiliaries
+    "dosent": "does not",
+    "dosnt": "does not",
+    "doesent": "does not",
     # chat shorthand
     "ur": "your",
     "wtv": "whatever",
@@ -190,7 +194,8 @@ def _by_first_letter(words: list[str]) -> str:
 
 
 _WORDS = re.compile(r"\b(?:" + _by_first_letter(sorted(_WORD_REWRITES, key=len, reverse=True)) + r")\b")
-_STEMS = re.compile(r"\b(fine|pre|re)[\s_-]*(tun|train|tran(?=ing|ed)|trian)")
+# Not after an apostrophe: "we're training" is "we are training", not "we'retraining".
+_STEMS = re.compile(r"(?<!['’])\b(fine|pre|re)[\s_-]*(tun|train|tran(?=ing|ed)|trian)")
 # "FT" is chat shorthand for fine-tuning ("FT on the regs", "ft costs a fortune"), not after a number
 # ("6 ft").
 _FINE_TUNING_SHORTHAND = re.compile(r"(?<!\d)(?<!\d )\bft\b")

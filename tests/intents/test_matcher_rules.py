@@ -246,6 +246,14 @@ def best(text: str) -> str | None:
             "buyer-train-on-our-data",
         ),
         ('love how "it depends" means absolutely nothing every time someone says it', None),
+        # "we're training" is "we are training" (not "we'retraining"); a hyphenated word may sit inside a
+        # phrase term ("huge fine-tuning cost" ~ "huge cost").
+        (
+            "who is collecting the policy manuals we're training it on so it answers staff?",
+            "train-on-documents",
+        ),
+        ("how do we justify the huge fine-tuning cost to their finance team?", "finetuning-is-expensive"),
+        ("nist dosent really touch model training afaik", "nist-ignores-training"),
         # Markup is stripped before matching.
         (
             "<@U024BE7LH> <at>dosay</at> fine tuning is way too expensive :money_with_wings:",
