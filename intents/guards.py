@@ -84,7 +84,7 @@ _WEAK_META = re.compile(
     r"|(?:is|are|was|were|be|been|totally|completely|dead|just|plain|so|all|very|got it|get it) wrong\b"
     r"|wrong$|(?:went|goes|go|going) wrong\b"
     r"|not true\b|not the case\b|not how\b|not right\b|not correct\b"
-    r"|\b(?:so|hence|thus|then) (?:it is )?(?:rag|retrieval)(?: it is)?$|only makes sense (?:for|if|when)\b"
+    r"|\b(?:so|hence|thus|then) (?:it is )?(?:rag|retrieval)(?: it is)?$"
     r"|not accurate\b|inaccurate\b"
     # The alternative was chosen for this very reason: "... which is exactly why we are doing RAG".
     r"|(?:why|so) we (?:are |will |would )?(?:doing|do|use|using|went with|go with|going with|chose"

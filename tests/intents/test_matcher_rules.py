@@ -254,6 +254,14 @@ def best(text: str) -> str | None:
         ),
         ("how do we justify the huge fine-tuning cost to their finance team?", "finetuning-is-expensive"),
         ("nist dosent really touch model training afaik", "nist-ignores-training"),
+        # An RFP speaking for the buyer; documents in a shared drive; a cost the speaker can absorb.
+        (
+            "The Contractor shall train the AI solution on University-provided data.",
+            "buyer-train-on-our-data",
+        ),
+        ("my plan: we train the model on their whole shared drive of permit rules", "train-on-documents"),
+        ("retrieval pilot: cheap, we can absorb some of it", None),
+        ("building a model from scratch only makes sense for a national lab", None),
         # Markup is stripped before matching.
         (
             "<@U024BE7LH> <at>dosay</at> fine tuning is way too expensive :money_with_wings:",
