@@ -76,7 +76,11 @@ class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
             if key_node.tag == "tag:yaml.org,2002:merge":
                 continue
             key = self.construct_object(key_node, deep=deep)
-            if isinstance(key, typing.Hashable) and key in seen:
+            try:
+                duplicate = key in seen
+            except TypeError:  # an unhashable key ("? {a: 1}"): PyYAML's own check below reports it
+                continue
+            if duplicate:
                 raise yaml.constructor.ConstructorError(
                     "while constructing a mapping",
                     node.start_mark,

@@ -304,3 +304,9 @@ def test_two_entries_cannot_outrank_each_other(book: Path) -> None:
     other = "entries/ai-learns-over-time.yaml"
     edit(book, other, "\nexamples:", "\noutranks: [inference-is-free]\nexamples:")
     assert "outrank each other" in only(problems(book), "outranks[0]")
+
+
+def test_unhashable_yaml_key_is_a_clear_error(book: Path) -> None:
+    (book / ENTRY).write_text("id: inference-is-free\n? {a: 1}\n: 2\n", encoding="utf-8")
+    problem = only(problems(book), "inference-is-free.yaml", "unhashable key")
+    assert "line 2" in problem
