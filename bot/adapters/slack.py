@@ -30,6 +30,7 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 )
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.adapters import slack_lifecycle
 from bot.adapters.slack_interactive import add_interactivity, team_of
 from bot.commands import COMMANDS, run_command
 from bot.core_types import Decision, InboundMessage
@@ -65,7 +66,7 @@ MENTION_NO_MATCH = "I don't see a known misconception in that. Try @dosay lookup
 _SPOKEN = {None, "thread_broadcast", "file_share"}
 _MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>")
 #: What the app registers; tests check the manifest against it.
-EVENTS = ("message", "app_mention")
+EVENTS = ("message", "app_mention", *slack_lifecycle.EVENTS)
 
 
 def web_client(settings: Settings) -> AsyncWebClient:
@@ -232,6 +233,7 @@ def build_bolt_app(dosay: Dosay, settings: Settings, *, client: AsyncWebClient |
             await _post(client, channel, thread, render.text_message(MENTION_NO_MATCH))
 
     add_interactivity(bolt, dosay, client, tracked)
+    slack_lifecycle.add_lifecycle(bolt, dosay, tracked)
     return bolt
 
 

@@ -30,6 +30,8 @@ def test_manifest_declares_exactly_what_the_app_handles() -> None:
     needed = {
         "app_mentions:read",
         "channels:history",
+        "channels:read",  # channel_left, member_left_channel
+        "groups:read",  # group_left, member_left_channel in private channels
         "groups:history",
         "im:history",
         "mpim:history",
@@ -53,10 +55,19 @@ async def test_every_subscribed_event_is_answered_200_and_an_unsubscribed_one_40
         "message.im": "im",
         "message.mpim": "mpim",
     }
+    lifecycle = {
+        "channel_left": {"type": "channel_left", "channel": "C9", "actor_id": "U1", "event_ts": "1.1"},
+        "group_left": {"type": "group_left", "channel": "G9", "actor_id": "U1", "event_ts": "1.2"},
+        "member_left_channel": {"type": "member_left_channel", "user": "U2", "channel": "C9", "team": "T1"},
+        "app_uninstalled": {"type": "app_uninstalled"},
+        "tokens_revoked": {"type": "tokens_revoked", "tokens": {"oauth": [], "bot": []}},
+    }
     for number, name in enumerate(load()["settings"]["event_subscriptions"]["bot_events"]):
         event = message_event("hello there", ts=f"300.{number}")
         if name == "app_mention":
             event["type"] = "app_mention"
+        elif name in lifecycle:
+            event = lifecycle[name]
         else:
             event["channel_type"] = channel_types[name]
         assert await slack.post_event(event, event_id=f"Ev{number}") == 200, name
