@@ -150,6 +150,19 @@ _REPORTING = re.compile(
 )
 
 
+# A message that forwards or pastes someone's words: the quoted lines below are theirs, reported.
+_FORWARDED = re.compile(
+    r"\b(?:forward(?:ed|ing)|fwd|fw:|see below|below from|pasting|pasted|verbatim|wrote:|their email"
+    r"|email below|from the (?:rfp|rfi|rfq|email|thread|ticket|transcript|call notes))\b|^>\s*from:",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
+def is_forwarded(raw_message: str) -> bool:
+    """True when the message forwards or pastes someone else's words (an email, an RFP section)."""
+    return bool(_FORWARDED.search(raw_message))
+
+
 def is_reported_speech(sentence: str) -> bool:
     """True when the sentence around a quote reports someone saying it."""
     return bool(_REPORTING.search(sentence))

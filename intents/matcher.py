@@ -474,12 +474,25 @@ class Matcher:
             later = text[at + len(segment.sentence) :] if at >= 0 else ""
             return guards.supposition(canonical(segment.text), canonical(rest), canonical(later))
 
+        def forwarded() -> bool:
+            if "forwarded" not in memo:
+                memo["forwarded"] = guards.is_forwarded(text)
+            return memo["forwarded"]
+
         def sarcastic() -> bool:
             if "sarcastic" not in memo:
                 memo["sarcastic"] = guards.is_sarcastic(text)
             return memo["sarcastic"]
 
-        guarded = (meta_talk, colon_quote, reported_speech, answered_report, sarcastic, supposition)
+        guarded = (
+            meta_talk,
+            colon_quote,
+            reported_speech,
+            answered_report,
+            sarcastic,
+            supposition,
+            forwarded,
+        )
         readings = [self._read(segment) for segment in clauses]
         per_clause = [self._score_reading(r, *guarded) if r else [] for r in readings]
         for scored in per_clause:
@@ -613,6 +626,7 @@ class Matcher:
         answered_report: Callable[[Segment], bool],
         sarcastic: Callable[[], bool],
         supposition: Callable[[Segment], str | None],
+        forwarded: Callable[[], bool],
         skip: frozenset[str] = frozenset(),
     ) -> list[Candidate]:
         segment, parts, clause = reading.segment, list(reading.parts), reading.view.text
@@ -659,7 +673,9 @@ class Matcher:
             elif answered_report(segment):
                 suppressed = "reported-and-answered"
             elif segment.quoted and not (
-                colon_quote(segment) or (compiled.entry.kind == "scenario" and reported_speech(segment))
+                colon_quote(segment)
+                # A buyer's words quoted in a report or a forwarded email state the buyer's request.
+                or (compiled.entry.kind == "scenario" and (reported_speech(segment) or forwarded()))
             ):
                 suppressed = "quotation"
             scored.append(

@@ -262,6 +262,15 @@ def best(text: str) -> str | None:
         ("my plan: we train the model on their whole shared drive of permit rules", "train-on-documents"),
         ("retrieval pilot: cheap, we can absorb some of it", None),
         ("building a model from scratch only makes sense for a national lab", None),
+        # A buyer's words in a forwarded email are the buyer's request; someone's claim quoted stays quoted.
+        (
+            "Forwarding from the county, see below.\n> Our ask is that the assistant be trained on our data.",
+            "buyer-train-on-our-data",
+        ),
+        (
+            "Forwarding from the county, see below.\n> We assume the AI will learn from our data over time.",
+            None,
+        ),
         # Markup is stripped before matching.
         (
             "<@U024BE7LH> <at>dosay</at> fine tuning is way too expensive :money_with_wings:",
