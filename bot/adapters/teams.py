@@ -12,9 +12,9 @@ or a body that cannot be read, is answered 401 before anything runs. Without an 
 unauthenticated (Bot Framework Emulator) and is only registered when the server binds to loopback.
 
 The request is authenticated first (``BotFrameworkAuthentication.authenticate_request``, the step
-``CloudAdapter.process_activity`` would start with); then a message, edit, install or button press is
-acknowledged with 200 and its turn runs in the background (``BackgroundTurns``: bounded, errors logged,
-drained at shutdown), as Slack events are acknowledged before their listener runs. Invokes and
+``CloudAdapter.process_activity`` would start with); then a message, edit, install, removal or button
+press is acknowledged with 200 and its turn runs in the background (``BackgroundTurns``: bounded, errors
+logged, drained at shutdown), as Slack events are acknowledged before their listener runs. Invokes and
 ``expectReplies`` deliveries carry their answer in the HTTP response, so they run before it. Failed
 connector calls are counted in ``dosay_web_api_errors_total{platform="teams"}``.
 """
