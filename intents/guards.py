@@ -60,7 +60,18 @@ _STRONG_META = re.compile(
     r"|any (?:sentence|line|claim|wording|phrasing|mention|slide) that"
     r" (?:implies|says|suggests|claims|promises)\b"
     r"|(?:cut|remove|drop|delete|strike) the (?:line|sentence|bit|part|claim|slide) (?:about|that|saying)\b"
-    r"|coaching\b|the slips? we hear\b|describing (?:the model|the ai|it|the bot) as\b"
+    # Planned corrections and reviews of someone's wording: "gonna redirect the ... ask", "your email says
+    # ... I'd rewrite that", "in the intro you wrote that ... can you fix?", "one flag: ...".
+    r"|(?:going to|will|need to|have to|want to|should|gotta|i am) (?:redirect|walk (?:that|it|this) back"
+    r"|fix|fixing|rewrite|reword|rephrase|rebut|correct|push back on)\b|\brebut\w*|i would rewrite\b"
+    r"|(?:can|could) (?:you|we) (?:fix|redo|reword|rephrase|rewrite)\b|\bone flag\b|reads like\b"
+    r"|comment on the (?:sow|draft|deck|doc|proposal|email|slide)\b|you wrote that\b"
+    r"|(?:your|the) (?:email|draft|slide|deck|cover letter|proposal|intro|faq|one-pager) (?:says|said"
+    r"|implies|reads)\b"
+    r"|fix(?:ing)? the (?:slide|line|deck|doc|wording|copy|email|faq|sentence)\b|triage cards?\b"
+    r"|(?:reps|people|we|everyone|sellers) (?:most often |often |always )?get wrong\b"
+    r"|(?:was|were) going to (?:write|say|use|put|pitch)\b|coaching\b|the slips? we hear\b"
+    r"|describing (?:the model|the ai|it|the bot) as\b"
     r"|for anyone prepping\b|(?:we|i) (?:would|will) ask (?:them |him |her )?what data\b"
     r"|what data and what for\b"
     r"|misspoke\b|i was wrong\b|i stand corrected\b|scratch that\b|catch(?:ing)? myself\b"
@@ -83,7 +94,8 @@ _WEAK_META = re.compile(
     # "wrong" as a verdict ("that's wrong", "... -> wrong"), not "the early wrong answers".
     r"|(?:is|are|was|were|be|been|totally|completely|dead|just|plain|so|all|very|got it|get it) wrong\b"
     r"|wrong$|(?:went|goes|go|going) wrong\b"
-    r"|not true\b|not the case\b|not how\b|not right\b|not correct\b"
+    r"|not true\b|not the case\b|not how\b|not right\b|not correct\b|^what happens (?:to|if|when)\b"
+    r"|\b(?:describe|explain) (?:whether|how|if)\b|(?:the )?answer (?:is|was) no\b"
     r"|\b(?:so|hence|thus|then) (?:it is )?(?:rag|retrieval)(?: it is)?$"
     r"|not accurate\b|inaccurate\b"
     # The alternative was chosen for this very reason: "... which is exactly why we are doing RAG".
@@ -211,7 +223,8 @@ _ANSWERED = re.compile(
     r"|until (?:they|he|she|we) (?:heard|saw|learned|realized|realised)\b"
     r"|(?:i|we) said no\b(?! problem| prob| worries)"
     r"|(?:he|she|they) (?:has |have |is |are )?stopped\b|stopped saying\b"
-    r"|switched to\b|once (?:they|he|she|we) (?:heard|saw|learned|realized)\b|as soon as (?:we|they) saw\b"
+    r"|after triage\b|switched to\b|once (?:they|he|she|we) (?:heard|saw|learned|realized)\b"
+    r"|as soon as (?:we|they) saw\b"
     r"|(?:we|i) (?:modeled|modelled|ran|worked|did|costed) (?:it|that|the numbers|the math)(?: out)?\b"
     r"|ran the numbers\b|but (?:it is|that is) (?:really|actually)\b"
     r"|(?:got|was|were|has been) (?:dropped|shelved|killed|nixed|scrapped|shot down|ruled out|parked)\b"
@@ -288,7 +301,8 @@ _MOCKING_OPENER = re.compile(
     r"^\W*(?:ah yes|oh yes|oh yeah)\b|\bsure,? right after\b|\bi(?:'ll| will) just find\b"
     r"|^\W*(?:oh,? )?(?:yeah|yea|sure|right|totally|of course)[,.!]*\s+(?:and|because|cause|let'?s just"
     r"|let us just|we'?ll just)\b"
-    r"|\bbetween friends\b|\bwhat could (?:possibly )?go wrong\b|\bcouch cushions\b"
+    r"|\bnext (?:someone|somebody|they|you)(?:'ll| will) (?:tell|say)\b|\bbetween friends\b"
+    r"|\bwhat could (?:possibly )?go wrong\b|\bcouch cushions\b"
     # "sure, free inference, just like free puppies" (but "Sure, we can make the model yours" offers).
     r"|^\W*(?:oh,? )?(?:sure|right|totally|oh no|yes)[,!]+\s+(?!(?:we|i|you|they) (?:can|could|will|would)\b"
     r"|no problem|happy to|that works|will do|good (?:point|call))"
@@ -340,6 +354,7 @@ _DOUBTFUL_CONDITION = re.compile(
     r"^(?:(?:ok|okay|so|and|well|but) )?if\b.*\b(?:really|actually|truly|somehow)\b"
 )
 _CONDITION = re.compile(r"^(?:(?:ok|okay|so|and|well|but) )?if\b")
+_IN_THEORY = re.compile(r"\b(?:in theory|theoretically|hypothetically|in principle)\b")
 # The option was turned down: "decided against it", "crossed it out", "killed it", "Rejected.".
 _REJECTION = (
     r"\b(?:decided against|ruled (?:it |that |this )?out|crossed (?:it|that|this) out|rejected"
@@ -352,7 +367,7 @@ _REJECTION = (
 _CONSIDERED = re.compile(
     r"^(?:(?:ok|okay|so|and|well|honestly|tbh) )?(?:(?:i|we|they|he|she)(?: \w+)? )?"
     r"(?:weighed|considered|thought about|toyed with|looked at|explored|floated|entertained|was tempted"
-    r"|were tempted|could have|would have|almost|nearly)\b"
+    r"|were tempted|could have|would have|might have|was going to|were going to|almost|nearly)\b"
 )
 _SET_ASIDE = re.compile(
     r"^\s*(?:but|however|though|although|yet|whereas)\b|\b(?:it does not|it is not|they do not|it will not"
@@ -363,11 +378,14 @@ _SET_ASIDE = re.compile(
 _DROPPED = re.compile(
     _REJECTION
     + r"|\binstead\b|\bthen (?:remembered|realized|realised|thought better)\b|\bchanged (?:my|our) mind"
+    r"|\bkills? (?:that|the|this) idea\b|\b(?:rag|retrieval) it is\b|\bnot worth it\b|\babsolutely not\b"
 )
 # An option on display: "... was on the whiteboard for a minute", "one option on the table was ...".
 _OPTION = re.compile(
     r"\b(?:(?:was|were|is|are) (?:on the (?:table|whiteboard|list|shortlist)|an option|one option|floated"
-    r"|considered|discussed|proposed)|one option(?: on the table)? (?:was|is)|(?:an|one) idea (?:was|is))\b"
+    r"|considered|discussed|proposed)|one option(?: on the table)? (?:was|is|would be)|(?:an"
+    r"|one) idea (?:was|is)"
+    r"|^(?:we|they|you) could)\b"
 )
 
 
@@ -387,6 +405,7 @@ _COUNTERFACTUAL = re.compile(
 # A question turned down at once: "fine-tune on their case files? no way, memorization risk".
 _TURNED_DOWN = re.compile(
     r"^\s*(?:no way|nope|no|hard no|absolutely not|not a chance|never|not happening|god no|hell no)\b"
+    r"|^.{0,40}\b(?:absolutely not|no way|hard no|not a chance)\b"
 )
 
 
@@ -401,10 +420,12 @@ def supposition(clause: str, rest_of_sentence: str, rest_of_message: str = "") -
         return "counterfactual"  # the whole question is what was turned down
     if _SUPPOSITION.search(clause) or _DOUBTFUL_CONDITION.search(clause):
         return "condition"
-    if (_CONDITION.search(clause) or _CONSIDERED.search(clause)) and _SET_ASIDE.search(rest_of_sentence):
+    if (
+        _CONDITION.search(clause) or _CONSIDERED.search(clause) or _IN_THEORY.search(clause)
+    ) and _SET_ASIDE.search(rest_of_sentence):
         return "condition"
     if (_CONSIDERED.search(clause) or _OPTION.search(clause)) and _DROPPED.search(
-        f"{clause} {rest_of_message}"
+        f"{clause} {rest_of_sentence} {rest_of_message}"
     ):
         return "condition"
     return None

@@ -271,6 +271,24 @@ def best(text: str) -> str | None:
             "Forwarding from the county, see below.\n> We assume the AI will learn from our data over time.",
             None,
         ),
+        # From sets N and O: reviews of someone's wording and planned corrections are meta-talk.
+        ("Your email says inference is basically free. I would rewrite that with a range.", None),
+        ("in the intro you wrote that they want to build their own model from scratch. can you fix?", None),
+        ("one flag: 'we will train it on your data' in the cover letter reads like a promise", None),
+        ("gonna redirect the 'build our own model from the ground up' ask to a RAG conversation", None),
+        ("tomorrow I'm fixing the slide that equates fine-tuning with teaching it facts", None),
+        ("the thing reps most often get wrong is saying the AI learns from chats over time", None),
+        ("RFP Q22: 'Describe whether the solution learns from agency data over time.'", None),
+        # Options weighed and dropped in the same sentence, and a question turned down after a lead-in.
+        ("we could fine-tune on their case files, but memorization risk kills that idea", None),
+        ("one option would be training our own model from scratch; not worth it", None),
+        (
+            "could we fine-tune on the call transcripts with PII? technically yes, governance-wise no way",
+            None,
+        ),
+        ("next someone will tell me the chatbot learns from emoji reactions lol", None),
+        # ... while a plain proposal is still a claim.
+        ("we could train it on your policies so it answers staff questions", "train-on-documents"),
         # Markup is stripped before matching.
         (
             "<@U024BE7LH> <at>dosay</at> fine tuning is way too expensive :money_with_wings:",
