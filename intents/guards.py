@@ -40,7 +40,8 @@ _RHETORICAL = re.compile(
 # Strong cues speak for the whole message ("don't say", "myth", "row 5 of the table").
 _STRONG_META = re.compile(
     r"\b(?:(?:do not|never|avoid|stop|quit) "
-    r"(?:say|saying|tell|telling|claim|claiming|use|using|write|writing|promise|promising|imply|implying"
+    r"(?:say|saying|tell|telling|claim|claiming|use|using|write|writing|putting|promise|promising|imply"
+    r"|implying"
     r"|suggest|suggesting)\b"
     r"|instead of (?:saying|telling|claiming)\b|rather than (?:saying|telling|claim)"
     r"|don't say\b|dont say\b|do say\b|don t say\b|do not-say\b|don't-say\b|dont-say\b|do-say\b"
@@ -173,6 +174,21 @@ _FORWARDED = re.compile(
 def is_forwarded(raw_message: str) -> bool:
     """True when the message forwards or pastes someone else's words (an email, an RFP section)."""
     return bool(_FORWARDED.search(raw_message))
+
+
+# The writer takes a quoted line as their own: "FW from finance, fully agree: '...'", "+1", "good line".
+_ENDORSED = re.compile(
+    r"(?:^|\s)\+1\b|\b(?:fully |totally |100% )?agree(?:d)?(?: w/| with)? (?:this|that|it)\b|\bfully agree\b"
+    r"|\bgood (?:line|framing|point|way to put it)\b|\blet'?s (?:use|reuse|do|go with) (?:it|this|that)\b"
+    r"|\buse this\b|(?<!stop )\bputting (?:it|this) in\b|\blove (?:this|that) line\b|\bwell put\b"
+    r"|\bthis is (?:it|right)\b",
+    re.IGNORECASE,
+)
+
+
+def is_endorsed(raw_message: str) -> bool:
+    """True when the writer endorses the words they quote (so a quoted claim is theirs)."""
+    return bool(_ENDORSED.search(raw_message))
 
 
 def is_reported_speech(sentence: str) -> bool:

@@ -372,6 +372,78 @@ def _bridges(clauses: list[Segment]) -> list[tuple[int, Segment]]:
     return bridges
 
 
+class _Message:
+    """What the guards read of the whole message, each computed at most once and only when a clause of it
+    has a would-be match (most chat never pays for these regexes)."""
+
+    def __init__(self, text: str, clauses: list[Segment]) -> None:
+        self.text = text
+        self._clauses = clauses
+        self._sentences: dict[str, str] = {}  # each sentence canonicalised once
+        self._flags: dict[str, bool] = {}
+        self._meta: dict[str, bool] = {}
+
+    def _canonical_sentence(self, sentence: str) -> str:
+        if sentence not in self._sentences:
+            self._sentences[sentence] = canonical(sentence)
+        return self._sentences[sentence]
+
+    def _flag(self, name: str, compute: Callable[[], bool]) -> bool:
+        if name not in self._flags:
+            self._flags[name] = compute()
+        return self._flags[name]
+
+    def meta_talk(self, sentence: str) -> bool:
+        """Strong cues anywhere in the message, weak ones in this sentence."""
+        strong = self._flag(
+            "strong-meta",
+            lambda: any(
+                guards.is_strong_meta_talk(self._canonical_sentence(s))
+                for s in dict.fromkeys(c.sentence for c in self._clauses)  # each sentence once, in order
+            ),
+        )
+        if sentence not in self._meta:
+            self._meta[sentence] = strong or guards.is_weak_meta_talk(self._canonical_sentence(sentence))
+        return self._meta[sentence]
+
+    def colon_quote(self, segment: Segment) -> bool:
+        """ "From the buyer: '...'" reports what someone holds, whatever the entry."""
+        start = segment.sentence.find(segment.text)
+        return start > 0 and guards.is_colon_introduced(segment.sentence[:start])
+
+    def reported_speech(self, segment: Segment) -> bool:
+        outside = segment.sentence.replace(segment.text, " ")
+        return guards.is_reported_speech(canonical(outside))
+
+    def answered_report(self, segment: Segment) -> bool:
+        """Someone else's claim, reported and answered in this message."""
+        if not self._flag(
+            "answered", lambda: guards.is_answered(canonical(self.text)) or guards.has_our_turn(self.text)
+        ):
+            return False
+        if self.colon_quote(segment):  # "From the RFP: '...'" is someone else's, whoever wrote it
+            return True
+        start = segment.sentence.find(segment.text)
+        so_far = segment.sentence[: start + len(segment.text)] if start >= 0 else segment.sentence
+        return guards.is_attributed(canonical(so_far))
+
+    def supposition(self, segment: Segment) -> str | None:
+        start = segment.sentence.find(segment.text)
+        rest = segment.sentence[start + len(segment.text) :] if start >= 0 else ""
+        at = self.text.find(segment.sentence)
+        later = self.text[at + len(segment.sentence) :] if at >= 0 else ""
+        return guards.supposition(canonical(segment.text), canonical(rest), canonical(later))
+
+    def forwarded(self) -> bool:
+        return self._flag("forwarded", lambda: guards.is_forwarded(self.text))
+
+    def endorsed(self) -> bool:
+        return self._flag("endorsed", lambda: guards.is_endorsed(self.text))
+
+    def sarcastic(self) -> bool:
+        return self._flag("sarcastic", lambda: guards.is_sarcastic(self.text))
+
+
 class Matcher:
     """Built once per phrasebook; ``match`` is pure and safe to call from many threads."""
 
@@ -429,72 +501,9 @@ class Matcher:
         text = text[:MAX_CHARS]
         found: list[Candidate] = []
         clauses = segments(text, max_chars=MAX_CHARS)
-        memo: dict[str, bool] = {}
-        canonical_sentences: dict[str, str] = {}  # this message's sentences, each canonicalised once
-
-        def canonical_sentence(sentence: str) -> str:
-            if sentence not in canonical_sentences:
-                canonical_sentences[sentence] = canonical(sentence)
-            return canonical_sentences[sentence]
-
-        def meta_talk(sentence: str) -> bool:
-            # Evaluated only when a clause has a candidate: most chat never pays for these regexes.
-            if "*" not in memo:
-                sentences = dict.fromkeys(s.sentence for s in clauses)  # each sentence once, in order
-                memo["*"] = any(guards.is_strong_meta_talk(canonical_sentence(s)) for s in sentences)
-            if sentence not in memo:
-                memo[sentence] = memo["*"] or guards.is_weak_meta_talk(canonical_sentence(sentence))
-            return memo[sentence]
-
-        def colon_quote(segment: Segment) -> bool:
-            # "From the buyer: '...'" reports what someone holds, whatever the entry.
-            start = segment.sentence.find(segment.text)
-            return start > 0 and guards.is_colon_introduced(segment.sentence[:start])
-
-        def reported_speech(segment: Segment) -> bool:
-            outside = segment.sentence.replace(segment.text, " ")
-            return guards.is_reported_speech(canonical(outside))
-
-        def answered_report(segment: Segment) -> bool:
-            # Someone else's claim, reported and answered in this message. Evaluated only for a candidate.
-            if "answered" not in memo:
-                memo["answered"] = guards.is_answered(canonical(text)) or guards.has_our_turn(text)
-            if not memo["answered"]:
-                return False
-            if colon_quote(segment):  # "From the RFP: '...'" is someone else's, whoever wrote it
-                return True
-            start = segment.sentence.find(segment.text)
-            so_far = segment.sentence[: start + len(segment.text)] if start >= 0 else segment.sentence
-            return guards.is_attributed(canonical(so_far))
-
-        def supposition(segment: Segment) -> str | None:
-            start = segment.sentence.find(segment.text)
-            rest = segment.sentence[start + len(segment.text) :] if start >= 0 else ""
-            at = text.find(segment.sentence)
-            later = text[at + len(segment.sentence) :] if at >= 0 else ""
-            return guards.supposition(canonical(segment.text), canonical(rest), canonical(later))
-
-        def forwarded() -> bool:
-            if "forwarded" not in memo:
-                memo["forwarded"] = guards.is_forwarded(text)
-            return memo["forwarded"]
-
-        def sarcastic() -> bool:
-            if "sarcastic" not in memo:
-                memo["sarcastic"] = guards.is_sarcastic(text)
-            return memo["sarcastic"]
-
-        guarded = (
-            meta_talk,
-            colon_quote,
-            reported_speech,
-            answered_report,
-            sarcastic,
-            supposition,
-            forwarded,
-        )
+        message = _Message(text, clauses)
         readings = [self._read(segment) for segment in clauses]
-        per_clause = [self._score_reading(r, *guarded) if r else [] for r in readings]
+        per_clause = [self._score_reading(r, message) if r else [] for r in readings]
         for scored in per_clause:
             found.extend(scored)
         # A claim split over two sentences, the second pointing back ("The court has great case notes.
@@ -505,7 +514,7 @@ class Matcher:
             if first is None or second is None:
                 continue
             skip = frozenset(c.entry for c in chain(per_clause[i], per_clause[i + 1]))
-            found.extend(self._score_reading(first.joined(second, bridge), *guarded, skip=skip))
+            found.extend(self._score_reading(first.joined(second, bridge), message, skip=skip))
         found.sort(key=lambda c: (c.suppressed_by is not None, -c.score, c.entry))
         return found
 
@@ -620,13 +629,7 @@ class Matcher:
     def _score_reading(
         self,
         reading: _Reading,
-        meta_talk: Callable[[str], bool],
-        colon_quote: Callable[[Segment], bool],
-        reported_speech: Callable[[Segment], bool],
-        answered_report: Callable[[Segment], bool],
-        sarcastic: Callable[[], bool],
-        supposition: Callable[[Segment], str | None],
-        forwarded: Callable[[], bool],
+        message: _Message,
         skip: frozenset[str] = frozenset(),
     ) -> list[Candidate]:
         segment, parts, clause = reading.segment, list(reading.parts), reading.view.text
@@ -660,22 +663,27 @@ class Matcher:
                 suppressed = "negation"
             elif score < compiled.threshold + (NEGATED_MARGIN if negated else 0.0):
                 suppressed = "threshold"
-            elif meta_talk(segment.sentence):
+            elif message.meta_talk(segment.sentence):
                 suppressed = "meta-talk"
-            elif sarcastic():
+            elif message.sarcastic():
                 suppressed = "sarcasm"
             elif alternative_question:
                 suppressed = "alternative-question"
-            elif (supposed := supposition(segment)) and (
+            elif (supposed := message.supposition(segment)) and (
                 supposed == "counterfactual" or self._claim_in_first_part(scope_views, compiled)
             ):
                 suppressed = "supposition"
-            elif answered_report(segment):
+            elif message.answered_report(segment):
                 suppressed = "reported-and-answered"
             elif segment.quoted and not (
-                colon_quote(segment)
+                message.colon_quote(segment)
+                # A quote the writer endorses ("FW from finance, fully agree: '...'") is the writer's claim.
+                or message.endorsed()
                 # A buyer's words quoted in a report or a forwarded email state the buyer's request.
-                or (compiled.entry.kind == "scenario" and (reported_speech(segment) or forwarded()))
+                or (
+                    compiled.entry.kind == "scenario"
+                    and (message.reported_speech(segment) or message.forwarded())
+                )
             ):
                 suppressed = "quotation"
             scored.append(

@@ -170,6 +170,7 @@ _WORD_REWRITES: dict[str, str] = {
     "dosnt": "does not",
     "doesent": "does not",
     # chat shorthand
+    "hv": "have",
     "ur": "your",
     "wtv": "whatever",
     "whatev": "whatever",
@@ -194,8 +195,17 @@ def _by_first_letter(words: list[str]) -> str:
 
 
 _WORDS = re.compile(r"\b(?:" + _by_first_letter(sorted(_WORD_REWRITES, key=len, reverse=True)) + r")\b")
-# Not after an apostrophe: "we're training" is "we are training", not "we'retraining".
-_STEMS = re.compile(r"(?<!['’])\b(fine|pre|re)[\s_-]*(tun|train|tran(?=ing|ed)|trian)")
+# Not after an apostrophe: "we're training" is "we are training", not "we'retraining". Typos of the
+# stems too ("finetnue", "pretraning").
+_STEMS = re.compile(r"(?<!['’])\b(fine|pre|re)[\s_-]*(tun|tnu|train|tran(?=ing|ed)|trian)")
+# "tune" alone for a model is fine-tuning ("tune it on the intake records", "tuning costs a fortune"), not a
+# prompt, a search or a guitar.
+_BARE_TUNE = re.compile(
+    r"(?<![\w-])(?<!prompt )(?<!fine )tun(e|es|ed|ing)\b"
+    r"(?=\s+(?:it|them|the model|a model|the ai|the bot|the assistant|the copilot|the llm|gpt|on|costs?|is"
+    r"|was"
+    r"|would|will|runs?|job|project|budget)\b)"
+)
 # "FT" is chat shorthand for fine-tuning ("FT on the regs", "ft costs a fortune"), not after a number
 # ("6 ft").
 _FINE_TUNING_SHORTHAND = re.compile(r"(?<!\d)(?<!\d )\bft\b")
@@ -211,7 +221,7 @@ _LOOSE_HYPHENS = re.compile(r"(?<!\w)-+|-+(?!\w)")
 
 def _stem(found: re.Match[str]) -> str:
     prefix, rest = found.group(1), found.group(2)
-    if prefix == "fine" and rest == "tun":
+    if prefix == "fine" and rest in ("tun", "tnu"):
         return "fine-tun"
     if prefix == "pre" and rest in ("train", "tran", "trian"):  # "pretraning", "pre-trianing": typos
         return "pre-train"
@@ -242,8 +252,10 @@ def canonical(text: str) -> str:
         text = _FINE_TUNING_SHORTHAND.sub("fine-tuning", text)
     if "u" in text:
         text = _YOU_SHORTHAND.sub("you", text)
-    if "tun" in text or "tr" in text:
+    if "tun" in text or "tr" in text or "tnu" in text:
         text = _STEMS.sub(_stem, text)
+    if "tun" in text:
+        text = _BARE_TUNE.sub(lambda m: "fine-tun" + m.group(1), text)
     text = _WORDS.sub(lambda m: _WORD_REWRITES[m.group(0)], text)
     if "model" in text:
         text = _OTHER_MODEL.sub("othermodel", text)

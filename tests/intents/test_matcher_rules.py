@@ -289,6 +289,18 @@ def best(text: str) -> str | None:
         ("next someone will tell me the chatbot learns from emoji reactions lol", None),
         # ... while a plain proposal is still a claim.
         ("we could train it on your policies so it answers staff questions", "train-on-documents"),
+        # A quote the writer endorses is the writer's claim; one they object to stays a quote.
+        (
+            'FW from finance, fully agree: "fine-tuning is way too expensive for this fiscal year"',
+            "finetuning-is-expensive",
+        ),
+        (
+            '> "We will train the assistant on your policy manuals."\nplease stop putting this in proposals',
+            None,
+        ),
+        # "tune" alone for a model is fine-tuning; for a prompt or a search it is not.
+        ("we'll tune it on the patient intake records, names and all", "finetune-on-sensitive-data"),
+        ("we tuned the search ranking on the patient intake records", None),
         # Markup is stripped before matching.
         (
             "<@U024BE7LH> <at>dosay</at> fine tuning is way too expensive :money_with_wings:",
