@@ -13,7 +13,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from slack_sdk.signature import SignatureVerifier
 
 from bot.adapters import slack as slack_adapter
-from bot.server import build_app
+from bot.server import SCHEDULER, build_app
 from bot.service import Dosay
 from bot.settings import Settings, load_settings
 from tests.fakes.slack_api import BOT_USER, FakeSlackApi
@@ -128,4 +128,9 @@ async def start_harness(dosay: Dosay, api: FakeSlackApi, settings: Settings) -> 
     app = build_app(dosay, settings, adapters=[slack_adapter.register])
     client: TestClient[Any, Any] = TestClient(TestServer(app, host="127.0.0.1", port=0))
     await client.start_server()
+    # The server's own tip loop would race the tests' ``TipScheduler.run_once`` for the day's claim (seen
+    # on PostgreSQL: a tip enabled by the test was claimed by the loop first). Tests run the job themselves.
+    scheduler = app.get(SCHEDULER)
+    if scheduler is not None:
+        await scheduler.stop()
     return SlackHarness(api=api, dosay=dosay, client=client)
