@@ -75,6 +75,7 @@ _STRONG_META = re.compile(
     r"|describing (?:the model|the ai|it|the bot) as\b"
     r"|for anyone prepping\b|(?:we|i) (?:would|will) ask (?:them |him |her )?what data\b"
     r"|what data and what for\b"
+    r"|\bbuyer scenario\b|the [\w'-]+ scenario\b|^that (?:was|is) (?:wrong|incorrect|not right|not true)\b"
     r"|misspoke\b|i was wrong\b|i stand corrected\b|scratch that\b|catch(?:ing)? myself\b"
     r"|(?:need|have|got|going) to stop (?:saying|doing|that|it)\b|need to stop$"
     r"|(?:do|did|does) (?:they|he|she|you) (?:mean|actually mean)\b|what do (?:they|you) mean\b"
@@ -229,7 +230,8 @@ _ANSWERED = re.compile(
     # Someone set it right: "set him straight", "shot it down", "I jumped in", "we went over the rates".
     r"|(?:had us |made us |we )?(?:remove|removed|delete|dropped|strike|cut)"
     r" (?:it|that|this|the line|the claim)\b"
-    r"|(?:our|my) response (?:was|is|will say|says|said|explains|explained|points|pointed)\b"
+    r"|(?:our|my) response (?:was|is|will say|says|said|explains|explained|points|pointed|clarifies|corrects"
+    r"|states|notes)\b|(?<=\w )told (?:him|her|them)\b|^told (?:him|her|them)\b"
     r"|(?:we|i) looked (?:at|into) (?:it|that|this)\b|told (?:him|her|them) no\b|(?:we|i|[a-z]+) answered\b"
     r"|answered (?:that|with|no)\b|(?:our|my) answer\b"
     r"|decided against\b"
@@ -317,6 +319,7 @@ _MOCKING_OPENER = re.compile(
     r"^\W*(?:ah yes|oh yes|oh yeah)\b|\bsure,? right after\b|\bi(?:'ll| will) just find\b"
     r"|^\W*(?:oh,? )?(?:yeah|yea|sure|right|totally|of course)[,.!]*\s+(?:and|because|cause|let'?s just"
     r"|let us just|we'?ll just)\b"
+    r"|^\W*oh,? (?:wonderful|great|fantastic|joy|perfect|lovely|brilliant|good|goody|cool)\b"
     r"|\bnext (?:someone|somebody|they|you)(?:'ll| will) (?:tell|say)\b|\bbetween friends\b"
     r"|\bwhat could (?:possibly )?go wrong\b|\bcouch cushions\b"
     # "sure, free inference, just like free puppies" (but "Sure, we can make the model yours" offers).
@@ -422,6 +425,7 @@ _COUNTERFACTUAL = re.compile(
 _TURNED_DOWN = re.compile(
     r"^\s*(?:no way|nope|no|hard no|absolutely not|not a chance|never|not happening|god no|hell no)\b"
     r"|^.{0,40}\b(?:absolutely not|no way|hard no|not a chance)\b"
+    r"|^\s*(?:maybe|perhaps|sure|technically|in theory)[, ]+but\b"
 )
 
 

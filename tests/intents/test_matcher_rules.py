@@ -301,6 +301,24 @@ def best(text: str) -> str | None:
         # "tune" alone for a model is fine-tuning; for a prompt or a search it is not.
         ("we'll tune it on the patient intake records, names and all", "finetune-on-sensitive-data"),
         ("we tuned the search ranking on the patient intake records", None),
+        # From set P: a reported claim answered by "told them ..." or "our response clarifies"; talk about
+        # the phrasebook's scenarios; a sentence judging the one before; "maybe, but"; "oh wonderful".
+        (
+            "they asked if fine-tuning is training on their data. told them it changes behaviour, not facts",
+            None,
+        ),
+        ("the RFP assumed the tool learns from every interaction. Our response clarifies it does not", None),
+        ("added the build-our-own-model scenario to the onboarding deck", None),
+        ("Earlier I wrote that inference costs basically nothing. That was wrong: it is per token.", None),
+        (
+            "Would it be easier to just train it on their policies? Maybe, but every update means a retrain.",
+            None,
+        ),
+        (
+            "Oh wonderful, another county that wants to build their own foundation model on a small grant",
+            None,
+        ),
+        ("a red X next to it in the slide", None),
         # Markup is stripped before matching.
         (
             "<@U024BE7LH> <at>dosay</at> fine tuning is way too expensive :money_with_wings:",
