@@ -17,7 +17,7 @@ _NEGATION = re.compile(
     # "nothing" as the subject denies ("nothing gets trained"); as an object it is an amount
     # ("costs nothing").
     r"|(?:^|\b(?:and|so|but|because|since|then|as|where) )nothing\b(?! (?:but|else|more|less|short)\b)"
-    r"|\bzero (?:training|retraining|fine-tuning|learning)\b"
+    r"|\bzero (?:\w+ )?(?:training|retraining|fine-tuning|learning)\b"
 )
 # Cues that look like negation but do not deny the clause.
 _FALSE_NEGATION = re.compile(
@@ -52,6 +52,10 @@ _STRONG_META = re.compile(
     r"|people (?:often |always |usually )?(?:think|assume|believe|say)\b"
     r"|example of (?:a|the)\b|red flag\b|when (?:a |the )?(?:buyer|client|customer|someone) says\b"
     r"|if (?:a |the )?(?:buyer|client|customer|someone|they) (?:says|asks)\b|reframe\b|pushback\b"
+    # A planned answer: "if they ask whether ..., I'll answer ...", "when a buyer talks about ..., redirect".
+    r"|(?:if|when|whenever) (?:a |an |the |our |their )?(?:\w+ ){0,2}(?:says|asks|say|ask|talks? about"
+    r"|brings? up|mentions?)\b.*\b(?:i will|i would|my answer|answer|my first question|redirect|offer"
+    r"|point out|ask what)\b"
     # Coaching on what a phrasing leads to: "if you tell them it learns, they'll expect ...".
     r"|if (?:you|we|they|reps?|anyone|someone) (?:tell|tells|say|says|promise|promises|claim|claims|imply"
     r"|implies|pitch|pitches) (?:them|him|her|the buyer|buyers|the client|clients|customers|that)\b"
@@ -98,6 +102,7 @@ _WEAK_META = re.compile(
     r"|wrong$|(?:went|goes|go|going) wrong\b"
     r"|not true\b|not the case\b|not how\b|not right\b|not correct\b|^what happens (?:to|if|when)\b"
     r"|\b(?:describe|explain) (?:whether|how|if)\b|(?:the )?answer (?:is|was) no\b"
+    r"|^how much (?:would|will|does|do|is|are)\b|^(?:has|have|did|does) (?:any|anyone|anybody)\b.*\bever\b"
     r"|\b(?:so|hence|thus|then) (?:it is )?(?:rag|retrieval)(?: it is)?$"
     r"|not accurate\b|inaccurate\b"
     # The alternative was chosen for this very reason: "... which is exactly why we are doing RAG".
@@ -320,6 +325,8 @@ _MOCKING_OPENER = re.compile(
     r"|^\W*(?:oh,? )?(?:yeah|yea|sure|right|totally|of course)[,.!]*\s+(?:and|because|cause|let'?s just"
     r"|let us just|we'?ll just)\b"
     r"|^\W*oh,? (?:wonderful|great|fantastic|joy|perfect|lovely|brilliant|good|goody|cool)\b"
+    r"|^\W*(?:great|brilliant|genius|fantastic|wonderful|excellent) idea\b|\bworst that could happen\b"
+    r"|, just like (?:the|my|our|a|free)\b"
     r"|\bnext (?:someone|somebody|they|you)(?:'ll| will) (?:tell|say)\b|\bbetween friends\b"
     r"|\bwhat could (?:possibly )?go wrong\b|\bcouch cushions\b"
     # "sure, free inference, just like free puppies" (but "Sure, we can make the model yours" offers).
@@ -367,7 +374,7 @@ def is_colon_introduced(before_quote: str) -> bool:
 _SUPPOSITION = re.compile(
     r"^(?:(?:ok|okay|so|and|well|sure|look|honestly|i mean|but) )?(?:(?:we|they|you|i) (?:could|might|can) )?"
     r"(?:even if|hypothetically|in theory"
-    r"|theoretically|suppose|supposing|imagine|assuming for a second)\b"
+    r"|theoretically|suppose|supposing|imagine|assuming for a second|assume|assuming|let us say|pretend)\b"
 )
 _DOUBTFUL_CONDITION = re.compile(
     r"^(?:(?:ok|okay|so|and|well|but) )?if\b.*\b(?:really|actually|truly|somehow)\b"
@@ -397,6 +404,8 @@ _SET_ASIDE = re.compile(
 _DROPPED = re.compile(
     _REJECTION
     + r"|\binstead\b|\bthen (?:remembered|realized|realised|thought better)\b|\bchanged (?:my|our) mind"
+    r"|\b(?:that is|so) a (?:no|hard no|pass)\b|\bhard pass\b|\bwhich is (?:exactly )?why it (?:does|is"
+    r"|will) not\b"
     r"|\bkills? (?:that|the|this) idea\b|\b(?:rag|retrieval) it is\b|\bnot worth it\b|\babsolutely not\b"
 )
 # An option on display: "... was on the whiteboard for a minute", "one option on the table was ...".
@@ -414,6 +423,7 @@ _COUNTERFACTUAL = re.compile(
     r"|^(?:(?:ok|okay|so|and|well|but) )?had (?:it|we|they|you|i|this|that|the \w+) (?:\w+ )?"
     r"(?:been|gone|done|taken|made|built|chosen|run|seen|known|[\w-]+ed)\b"
     # "were NIST silent on training we'd need ...": the subjunctive inversion.
+    r"|^(?:(?:ok|okay|so|and|well|but) )?if (?:it|they|we|you|he|she) did (?!not\b)\w+"
     r"|^(?:(?:ok|okay|so|and|well|but) )?were (?!you\b)(?:\w+ ){1,4}.*\bwould\b"
     r"|\bin (?:a|an) (?:world|universe|ideal world|perfect world) where\b"
     # "if the AI learned from our chats it would be fluent in ...": a past-tense condition with "would".

@@ -250,7 +250,8 @@ _ASKING_AROUND = re.compile(
 )
 #: A question offering the other answer as a clause of its own: "..., or are the weights frozen?".
 _ALTERNATIVE = re.compile(
-    r"\bor (?:is|are|was|were|do|does|did|will|would|should|can|could|has|have|not|no)\b"
+    r"\bor (?:is|are|was|were|do|does|did|will|would|should|can|could|has|have|not|no|real|actually"
+    r"|something)\b"
 )
 
 #: Where a result or reason clause starts inside a comma-part ("so we are not ...", "because ...").
@@ -421,7 +422,7 @@ class _Message:
             "answered", lambda: guards.is_answered(canonical(self.text)) or guards.has_our_turn(self.text)
         ):
             return False
-        if self.colon_quote(segment):  # "From the RFP: '...'" is someone else's, whoever wrote it
+        if segment.quoted or self.colon_quote(segment):  # quoted words are someone else's, whoever wrote it
             return True
         start = segment.sentence.find(segment.text)
         so_far = segment.sentence[: start + len(segment.text)] if start >= 0 else segment.sentence

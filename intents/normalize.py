@@ -234,7 +234,9 @@ def _stem(found: re.Match[str]) -> str:
 # Rewritten to one token that no phrasebook term starts with, so no "model" gate sees it.
 _OTHER_MODEL = re.compile(
     r"\b(?:(?:business|pricing|operating|delivery|staffing|funding|licensing|engagement|financial|revenue"
-    r"|subscription|role|scale|toy|clay|paper|plastic|3d) models?"
+    r"|subscription|role|scale|toy|clay|paper|plastic|3d|data|semantic|dimensional|relational|logical"
+    r"|physical"
+    r"|star schema|power bi|tableau|excel|spreadsheet|cost|staffing|service|care|maturity) models?"
     r"|models? (?:railways?|railroads?|trains?|kits?|planes?|airplanes?|aircraft|cars?|ships?|boats?"
     r"|rockets?|trucks?|villages?|un|united nations|congress|citizens?|students?|minority))\b"
 )

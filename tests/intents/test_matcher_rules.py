@@ -319,6 +319,40 @@ def best(text: str) -> str | None:
             None,
         ),
         ("a red X next to it in the slide", None),
+        # From set R (near-misses on purpose): other NIST documents and staff training; people being trained;
+        # data models and BI tools; fine-tuning a pitch or a config; pre-training weeks for volunteers.
+        ("our annual security awareness training for NIST 800-53 doesn't really cover AI", None),
+        ("HR wants us to train the supervisors on our own records procedures", None),
+        ("the county is building its own data model in the warehouse from the ground up", None),
+        ("for that chart you'd need to build a new model in Power BI", None),
+        ("fine-tuning the Postgres config is expensive in consultant hours", None),
+        ("marketing fine-tuned their email campaigns on customer purchase data in HubSpot", None),
+        ("the volunteers' pre-training week is fully customizable per site", None),
+        ("pre-training builds the weights from scratch over months", None),
+        ("there's zero model training involved in what they asked for", None),
+        # Double negation, counterfactual "if it did", planned answers, "assume", "that's a no", mockery.
+        ("NIST doesn't skip training at all; the profile talks about it directly", None),
+        (
+            "if it did learn from every chat, one bad user could poison it, which is exactly why it doesn't",
+            None,
+        ),
+        ("if the council asks whether it learns over time, my answer is that the model is fixed", None),
+        ("assume NIST said nothing about fine-tuning: we would still document the data", None),
+        (
+            "we could fine-tune on the claims data, but it would sit in the weights for good, so that's a no",
+            None,
+        ),
+        ("great idea, let's train it on the policy binder and retrain every time HR fixes a typo", None),
+        ("let's fine-tune it on everyone's SSNs, what's the worst that could happen", None),
+        ("how much would inference run at 50K queries a month, is it negligible or real money?", None),
+        ("has any agency we work with ever needed its own model built from scratch?", None),
+        # ... and the claims those near-misses border on still fire.
+        (
+            "if they want it to flag fraudulent invoices, we'll have to train a model for that",
+            "need-to-train-model",
+        ),
+        ("nist 600-1 doesn't say anything about how models get trained", "nist-ignores-training"),
+        ("how many GPUs would we need to build our own model from the ground up?", "buyer-build-own-model"),
         # Markup is stripped before matching.
         (
             "<@U024BE7LH> <at>dosay</at> fine tuning is way too expensive :money_with_wings:",
