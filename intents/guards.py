@@ -221,7 +221,7 @@ _ATTRIBUTION = re.compile(
     rf"{_ATTRIBUTION_VERB}\b"
 )
 # A sentence may open on a bare name or role: "competitor told them ...", "procurement pushed back ...".
-_OPENING_ATTRIBUTION = re.compile(rf"^(?:[\w'-]+ ){{0,2}}?{_ATTRIBUTION_VERB}\b")
+_OPENING_ATTRIBUTION = re.compile(rf"^(?:[\w'-]+ ){{0,3}}?{_ATTRIBUTION_VERB}\b")
 _ANSWERED = re.compile(
     r"\b(?:explained|explaining|explanation|clarified|clarifying|clarification|corrected|debunked"
     r"|pointed (?:him|her|them|out)|walked (?:him|her|them)|talked (?:him|her|them) out|redirected|steered"
@@ -246,7 +246,9 @@ _ANSWERED = re.compile(
     r"|until (?:they|he|she|we) (?:heard|saw|learned|realized|realised)\b"
     r"|(?:i|we) said no\b(?! problem| prob| worries)"
     r"|(?:he|she|they) (?:has |have |is |are )?stopped\b|stopped saying\b"
-    r"|after triage\b|switched to\b|once (?:they|he|she|we) (?:heard|saw|learned|realized)\b"
+    r"|(?:that|which|this) ended it\b|(?:we|i) demoed\b|asked (?:him|her|them) to (?:send"
+    r"|correct|fix"
+    r"|follow up|update)\b|\btriage\b|switched to\b|once (?:they|he|she|we) (?:heard|saw|learned|realized)\b"
     r"|as soon as (?:we|they) saw\b"
     r"|(?:we|i) (?:modeled|modelled|ran|worked|did|costed) (?:it|that|the numbers|the math)(?: out)?\b"
     r"|ran the numbers\b|but (?:it is|that is) (?:really|actually)\b"
@@ -392,7 +394,9 @@ _REJECTION = (
 # more sense".
 _CONSIDERED = re.compile(
     r"^(?:(?:ok|okay|so|and|well|honestly|tbh) )?(?:(?:i|we|they|he|she)(?: \w+)? )?"
-    r"(?:weighed|considered|thought about|toyed with|looked at|explored|floated|entertained|was tempted"
+    r"(?:weighed|considered|discussed|thought about|toyed with|looked at|explored|floated|entertained"
+    r"|tempting to"
+    r"|was tempted"
     r"|were tempted|could have|would have|might have|was going to|were going to|almost|nearly)\b"
 )
 _SET_ASIDE = re.compile(
@@ -404,7 +408,8 @@ _SET_ASIDE = re.compile(
 _DROPPED = re.compile(
     _REJECTION
     + r"|\binstead\b|\bthen (?:remembered|realized|realised|thought better)\b|\bchanged (?:my|our) mind"
-    r"|\b(?:that is|so) a (?:no|hard no|pass)\b|\bhard pass\b|\bwhich is (?:exactly )?why it (?:does|is"
+    r"|\b(?:that is|so) a (?:no|hard no|pass)\b|\bso no\b|\bhard pass\b"
+    r"|\bwhich is (?:exactly )?why it (?:does|is"
     r"|will) not\b"
     r"|\bkills? (?:that|the|this) idea\b|\b(?:rag|retrieval) it is\b|\bnot worth it\b|\babsolutely not\b"
 )

@@ -28,6 +28,9 @@ _HTML_CODE = re.compile(r"<(pre|code)[^>]*>.*?</\1>", re.IGNORECASE | re.DOTALL)
 _EMOJI = re.compile(r":[a-z0-9_+\-']{1,40}:")
 _BARE_URL = re.compile(r"https?://\S+")
 _EMPHASIS = re.compile(r"(?<!\w)[*_~]+|[*_~]+(?!\w)")
+# Struck-out words (Slack ~...~, HTML <s>/<del>/<strike>) are a phrasing on display, crossed out: a quote.
+_STRUCK = re.compile(r"(?<![\w~])~([^~\n]{3,}?)~(?![\w~])")
+_HTML_STRUCK = re.compile(r"<(s|del|strike)>(.*?)</\1>", re.IGNORECASE | re.DOTALL)
 
 # Single quotes may hold apostrophes inside words ('Let's fine-tune it'); a closing one is not followed
 # by a letter. Guillemets and low-high quotes count too.
@@ -61,16 +64,26 @@ class Segment:
     sentence: str = ""  # the sentence the clause belongs to (scope of weak meta-talk cues)
 
 
+def _struck(found: re.Match[str], group: int = 1) -> str:
+    """A struck-out phrase becomes a quote (on display, crossed out); a struck word or two is simply gone:
+    "600-1 ~covers~ doesn't cover training" reads "600-1 doesn't cover training"."""
+    words = found.group(group)
+    return f"“{words}”" if len(words.split()) > 2 else " "
+
+
 def strip_markup(text: str) -> str:
     """Remove code, mentions and markup; keep link labels, channel names and plain words."""
     if "`" in text:
         text = _FENCED_CODE.sub("\n", text)
         text = _INLINE_CODE.sub(" ", text)
     if "<" in text:  # every tag, mention and link starts with one
+        text = _HTML_STRUCK.sub(lambda m: _struck(m, group=2), text)
         text = _strip_tags(text)
     text = html.unescape(text)
     text = _BARE_URL.sub(" ", text)
     text = _EMOJI.sub(" ", text)
+    if "~" in text:
+        text = _STRUCK.sub(_struck, text)
     if "*" in text or "_" in text or "~" in text:
         text = _EMPHASIS.sub("", text)
     return text

@@ -353,6 +353,26 @@ def best(text: str) -> str | None:
         ),
         ("nist 600-1 doesn't say anything about how models get trained", "nist-ignores-training"),
         ("how many GPUs would we need to build our own model from the ground up?", "buyer-build-own-model"),
+        # From set Q: struck-out phrasings are on display; a struck word is simply gone.
+        ("slide 9 title: ~fine-tuning is way too pricey~ :x: with the real range underneath", None),
+        ("*FYI* NIST AI 600-1 ~covers~ doesn't cover training, only use", "nist-ignores-training"),
+        # Options discussed and dropped; reported claims ended by a demo or a triage call.
+        ("We discussed fine-tuning on the resident records and decided against it.", None),
+        ("Tempting to call inference negligible, but at 3M calls a year it is a real line item.", None),
+        ("We could train it on their policies, but every update means retraining, so no, retrieval.", None),
+        (
+            "Their consultant kept saying we'd need to train a model. We demoed retrieval and that ended it.",
+            None,
+        ),
+        (
+            "The county asked us to train it on their data. The triage call showed it's their style guide.",
+            None,
+        ),
+        ("Legal aid director heard fine-tuning costs six figures. I showed her the real band.", None),
+        (
+            "the county asked if we could train the assistant on their data, can you join the follow-up?",
+            "buyer-train-on-our-data",
+        ),
         # Markup is stripped before matching.
         (
             "<@U024BE7LH> <at>dosay</at> fine tuning is way too expensive :money_with_wings:",
