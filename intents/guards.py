@@ -80,7 +80,7 @@ _STRONG_META = re.compile(
     r"|for anyone prepping\b|(?:we|i) (?:would|will) ask (?:them |him |her )?what data\b"
     r"|what data and what for\b"
     r"|\bbuyer scenario\b|the [\w'-]+ scenario\b|^that (?:was|is) (?:wrong|incorrect|not right|not true)\b"
-    r"|misspoke\b|i was wrong\b|i stand corrected\b|scratch that\b|catch(?:ing)? myself\b"
+    r"|misspoke\b|i was wrong\b|i stand corrected\b|(?<!from )scratch that\b|catch(?:ing)? myself\b"
     r"|(?:need|have|got|going) to stop (?:saying|doing|that|it)\b|need to stop$"
     r"|(?:do|did|does) (?:they|he|she|you) (?:mean|actually mean)\b|what do (?:they|you) mean\b"
     r"|when (?:a |an |the |our |their )?(?:\w+ ){0,2}(?:says|asks|say|ask)(?: for| about| that)?"
@@ -378,8 +378,10 @@ _SUPPOSITION = re.compile(
     r"(?:even if|hypothetically|in theory"
     r"|theoretically|suppose|supposing|imagine|assuming for a second|assume|assuming|let us say|pretend)\b"
 )
+# "if it really cost six figures" doubts; "if they really want total control" is sincere.
 _DOUBTFUL_CONDITION = re.compile(
-    r"^(?:(?:ok|okay|so|and|well|but) )?if\b.*\b(?:really|actually|truly|somehow)\b"
+    r"^(?:(?:ok|okay|so|and|well|but) )?if\b(?!.*\b(?:really|truly) (?:want|wants|need|needs)\b)"
+    r".*\b(?:really|actually|truly|somehow)\b"
 )
 _CONDITION = re.compile(r"^(?:(?:ok|okay|so|and|well|but) )?if\b")
 _IN_THEORY = re.compile(r"\b(?:in theory|theoretically|hypothetically|in principle)\b")

@@ -115,15 +115,16 @@ class _ClauseView:
 
 
 def _pieces(text: str) -> list[str]:
-    """The words of a clause without '?', each hyphenated word also in its parts after the first."""
+    """The words of a clause without '?', each hyphenated word also as each of its tails."""
     if "-" not in text and "?" not in text:
         return text.split()
     pieces: list[str] = []
     for word in text.split():
         word = word.strip("?")
         pieces.append(word)
-        if "-" in word:
-            pieces.extend(word.split("-")[1:])
+        if "-" in word:  # "re-fine-tune" also as "fine-tune" and "tune"
+            parts = word.split("-")
+            pieces.extend("-".join(parts[i:]) for i in range(1, len(parts)))
     return pieces
 
 

@@ -210,7 +210,7 @@ def _by_first_letter(words: list[str]) -> str:
 _WORDS = re.compile(r"\b(?:" + _by_first_letter(sorted(_WORD_REWRITES, key=len, reverse=True)) + r")\b")
 # Not after an apostrophe: "we're training" is "we are training", not "we'retraining". Typos of the
 # stems too ("finetnue", "pretraning").
-_STEMS = re.compile(r"(?<!['’])\b(fine|pre|re)[\s_-]*(tun|tnu|train|tran(?=ing|ed)|trian)")
+_STEMS = re.compile(r"(?<!['’])\b(fine|pre|re)[\s_-]*(tun|tnu|tuen|train|tran(?=ing|ed)|trian)")
 # "tune" alone for a model is fine-tuning ("tune it on the intake records", "tuning costs a fortune"), not a
 # prompt, a search or a guitar.
 _BARE_TUNE = re.compile(
@@ -234,7 +234,7 @@ _LOOSE_HYPHENS = re.compile(r"(?<!\w)-+|-+(?!\w)")
 
 def _stem(found: re.Match[str]) -> str:
     prefix, rest = found.group(1), found.group(2)
-    if prefix == "fine" and rest in ("tun", "tnu"):
+    if prefix == "fine" and rest in ("tun", "tnu", "tuen"):
         return "fine-tun"
     if prefix == "pre" and rest in ("train", "tran", "trian"):  # "pretraning", "pre-trianing": typos
         return "pre-train"

@@ -373,6 +373,19 @@ def best(text: str) -> str | None:
             "the county asked if we could train the assistant on their data, can you join the follow-up?",
             "buyer-train-on-our-data",
         ),
+        # "from scratch that's theirs" is not "scratch that"; "if they really want" is sincere.
+        (
+            "the DA's office asked whether we could build them a model from scratch that's theirs alone",
+            "buyer-build-own-model",
+        ),
+        (
+            "if they really want total control over how it behaves, pre-training is the route",
+            "pretraining-customizes",
+        ),
+        (
+            "we would have to re-fine-tune the model every month so it knows the new case law",
+            "finetune-teaches-facts",
+        ),
         # Markup is stripped before matching.
         (
             "<@U024BE7LH> <at>dosay</at> fine tuning is way too expensive :money_with_wings:",
