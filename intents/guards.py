@@ -6,6 +6,7 @@ All functions take canonical text (see ``intents.normalize.canonical``) and are 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
 
 # Alternations share one leading ``\b`` so the regex engine tests each cue's first letter instead of
@@ -446,23 +447,30 @@ _TURNED_DOWN = re.compile(
 )
 
 
-def supposition(clause: str, rest_of_sentence: str, rest_of_message: str = "") -> str | None:
-    """How the clause supposes the claim only to set it aside (``rest_of_sentence``: what follows the clause
-    in its sentence; both canonical): "condition" when a leading condition does ("even if ...", "if it really
-    ..., but"), which holds only where that condition carries the claim; "counterfactual" for a world that
-    is not this one ("..., if they had $100M"), which holds for the whole clause; None otherwise."""
-    if _COUNTERFACTUAL.search(clause) or _COUNTERFACTUAL.search(rest_of_sentence[:60]):
+def supposition(
+    clause: str, rest_of_sentence: Callable[[], str], rest_of_message: Callable[[], str] = str
+) -> str | None:
+    """How the clause supposes the claim only to set it aside: "condition" when a leading condition does
+    ("even if ...", "if it really ..., but"), which holds only where that condition carries the claim;
+    "counterfactual" for a world that is not this one ("..., if they had $100M"), which holds for the whole
+    clause; None otherwise. All text canonical; what follows the clause in its sentence and in the message
+    is asked for only when a cue in the clause needs it (most clauses have none)."""
+    if _COUNTERFACTUAL.search(clause):
         return "counterfactual"
-    if clause.endswith("?") and _TURNED_DOWN.search(rest_of_sentence or rest_of_message):
+    rest = rest_of_sentence()
+    if " if " in f" {rest[:60]}" and _COUNTERFACTUAL.search(rest[:60]):
+        return "counterfactual"
+    question = clause.endswith("?")
+    considered = _CONSIDERED.search(clause) is not None
+    option = considered or _OPTION.search(clause) is not None
+    if not (question or option or "if" in clause or _SUPPOSITION.search(clause) or _IN_THEORY.search(clause)):
+        return None
+    if question and _TURNED_DOWN.search(rest or rest_of_message()):
         return "counterfactual"  # the whole question is what was turned down
     if _SUPPOSITION.search(clause) or _DOUBTFUL_CONDITION.search(clause):
         return "condition"
-    if (
-        _CONDITION.search(clause) or _CONSIDERED.search(clause) or _IN_THEORY.search(clause)
-    ) and _SET_ASIDE.search(rest_of_sentence):
+    if (_CONDITION.search(clause) or considered or _IN_THEORY.search(clause)) and _SET_ASIDE.search(rest):
         return "condition"
-    if (_CONSIDERED.search(clause) or _OPTION.search(clause)) and _DROPPED.search(
-        f"{clause} {rest_of_sentence} {rest_of_message}"
-    ):
+    if option and _DROPPED.search(f"{clause} {rest} {rest_of_message()}"):
         return "condition"
     return None

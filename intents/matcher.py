@@ -384,6 +384,10 @@ class _Message:
         self._sentences: dict[str, str] = {}  # each sentence canonicalised once
         self._flags: dict[str, bool] = {}
         self._meta: dict[str, bool] = {}
+        # Per segment (a clause is often a candidate for several entries): the attribution and the
+        # supposition it carries.
+        self._attributed: dict[Segment, bool] = {}
+        self._supposed: dict[Segment, str | None] = {}
 
     def _canonical_sentence(self, sentence: str) -> str:
         if sentence not in self._sentences:
@@ -423,6 +427,11 @@ class _Message:
             "answered", lambda: guards.is_answered(canonical(self.text)) or guards.has_our_turn(self.text)
         ):
             return False
+        if segment not in self._attributed:
+            self._attributed[segment] = self._is_attributed(segment)
+        return self._attributed[segment]
+
+    def _is_attributed(self, segment: Segment) -> bool:
         if segment.quoted or self.colon_quote(segment):  # quoted words are someone else's, whoever wrote it
             return True
         start = segment.sentence.find(segment.text)
@@ -430,11 +439,16 @@ class _Message:
         return guards.is_attributed(canonical(so_far))
 
     def supposition(self, segment: Segment) -> str | None:
+        if segment not in self._supposed:
+            self._supposed[segment] = self._supposition(segment)
+        return self._supposed[segment]
+
+    def _supposition(self, segment: Segment) -> str | None:
         start = segment.sentence.find(segment.text)
         rest = segment.sentence[start + len(segment.text) :] if start >= 0 else ""
         at = self.text.find(segment.sentence)
         later = self.text[at + len(segment.sentence) :] if at >= 0 else ""
-        return guards.supposition(canonical(segment.text), canonical(rest), canonical(later))
+        return guards.supposition(canonical(segment.text), lambda: canonical(rest), lambda: canonical(later))
 
     def forwarded(self) -> bool:
         return self._flag("forwarded", lambda: guards.is_forwarded(self.text))

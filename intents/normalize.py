@@ -263,11 +263,12 @@ def canonical(text: str) -> str:
     text = text.lower()
     if "`" in text or not text.isascii():  # all quote marks to unify but the backtick are non-ASCII
         text = text.translate(_QUOTE_MARKS)
-    if "ft" in text:
+    padded = f" {text} "  # the shorthand below is a word of its own: cheap tests before the regexes
+    if " ft" in padded:
         text = _FINE_TUNING_SHORTHAND.sub("fine-tuning", text)
-    if "u" in text:
+    if " u " in padded:
         text = _YOU_SHORTHAND.sub("you", text)
-    if "tun" in text or "tr" in text or "tnu" in text:
+    if "tun" in text or "tnu" in text or "tra" in text or "tria" in text:
         text = _STEMS.sub(_stem, text)
     if "tun" in text:
         text = _BARE_TUNE.sub(lambda m: "fine-tun" + m.group(1), text)
