@@ -399,14 +399,14 @@ class _Message:
             self._flags[name] = compute()
         return self._flags[name]
 
+    def _canonical_sentences(self) -> list[str]:
+        """The message's sentences (markup and code gone), each once, in order, canonical."""
+        return [self._canonical_sentence(s) for s in dict.fromkeys(c.sentence for c in self._clauses)]
+
     def meta_talk(self, sentence: str) -> bool:
         """Strong cues anywhere in the message, weak ones in this sentence."""
         strong = self._flag(
-            "strong-meta",
-            lambda: any(
-                guards.is_strong_meta_talk(self._canonical_sentence(s))
-                for s in dict.fromkeys(c.sentence for c in self._clauses)  # each sentence once, in order
-            ),
+            "strong-meta", lambda: any(guards.is_strong_meta_talk(s) for s in self._canonical_sentences())
         )
         if sentence not in self._meta:
             self._meta[sentence] = strong or guards.is_weak_meta_talk(self._canonical_sentence(sentence))
@@ -424,7 +424,10 @@ class _Message:
     def answered_report(self, segment: Segment) -> bool:
         """Someone else's claim, reported and answered in this message."""
         if not self._flag(
-            "answered", lambda: guards.is_answered(canonical(self.text)) or guards.has_our_turn(self.text)
+            "answered",
+            lambda: (
+                guards.is_answered(" ".join(self._canonical_sentences())) or guards.has_our_turn(self.text)
+            ),
         ):
             return False
         if segment not in self._attributed:
