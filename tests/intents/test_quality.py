@@ -43,8 +43,9 @@ MATCHER = Matcher(load_phrasebook())
         ("heldout-o.jsonl", 0.90, 0.72),
         ("heldout-r.jsonl", 0.95, 0.87),
         ("heldout-p.jsonl", 0.97, 0.90),
+        ("heldout-q.jsonl", 0.95, 0.85),
         # The last held-out measure of 2026-12-01, run once after the work: a floor, not a target.
-        ("heldout-q.jsonl", 0.90, 0.82),
+        ("heldout-s.jsonl", 0.90, 0.82),
     ],
 )
 def test_quality_bar(name: str, min_precision: float, min_recall: float) -> None:
