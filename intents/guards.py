@@ -41,8 +41,7 @@ _RHETORICAL = re.compile(
 # Strong cues speak for the whole message ("don't say", "myth", "row 5 of the table").
 _STRONG_META = re.compile(
     r"\b(?:(?:do not|never|avoid|stop|quit) "
-    r"(?:say|saying|tell|telling|claim|claiming|use|using|write|writing|putting|promise|promising|imply"
-    r"|implying"
+    r"(?:say|saying|tell|telling|claim|claiming|use|using|write|writing|putting|imply|implying"
     r"|suggest|suggesting)\b"
     r"|instead of (?:saying|telling|claiming)\b|rather than (?:saying|telling|claim)"
     r"|don't say\b|dont say\b|do say\b|don t say\b|do not-say\b|don't-say\b|dont-say\b|do-say\b"
@@ -76,7 +75,7 @@ _STRONG_META = re.compile(
     r"|implies|reads)\b"
     r"|fix(?:ing)? the (?:slide|line|deck|doc|wording|copy|email|faq|sentence)\b|triage cards?\b"
     r"|(?:reps|people|we|everyone|sellers) (?:most often |often |always )?get wrong\b"
-    r"|(?:was|were) going to (?:write|say|use|put|pitch)\b|coaching\b|the slips? we hear\b"
+    r"|(?:was|were) going to (?:write|put)\b|coaching\b|the slips? we hear\b"
     r"|describing (?:the model|the ai|it|the bot) as\b"
     r"|for anyone prepping\b|(?:we|i) (?:would|will) ask (?:them |him |her )?what data\b"
     r"|what data and what for\b"
@@ -101,7 +100,11 @@ _WEAK_META = re.compile(
     # "wrong" as a verdict ("that's wrong", "... -> wrong"), not "the early wrong answers".
     r"|(?:is|are|was|were|be|been|totally|completely|dead|just|plain|so|all|very|got it|get it) wrong\b"
     r"|wrong$|(?:went|goes|go|going) wrong\b"
-    r"|not true\b|not the case\b|not how\b|not right\b|not correct\b|^what happens (?:to|if|when)\b"
+    # "don't promise we can customize the model" coaches; "maybe we don't promise the custom tone"
+    # decides: the sentence's own business either way.
+    r"|(?:do not|never|avoid) promis(?:e|ing) (?:that|we|they|you|it will|it can|the model|the ai|the bot)\b"
+    r"|not true\b|not the case\b|not how (?:it|this|that|any of this|fine-tuning|inference|retrieval"
+    r"|rag) works\b|not right\b|not correct\b|^what happens (?:to|if|when)\b"
     r"|\b(?:describe|explain) (?:whether|how|if)\b|(?:the )?answer (?:is|was) no\b"
     r"|^how much (?:would|will|does|do|is|are)\b|^(?:has|have|did|does) (?:any|anyone|anybody)\b.*\bever\b"
     r"|\b(?:so|hence|thus|then) (?:it is )?(?:rag|retrieval)(?: it is)?$"
@@ -247,7 +250,8 @@ _ANSWERED = re.compile(
     r"|until (?:they|he|she|we) (?:heard|saw|learned|realized|realised)\b"
     r"|(?:i|we) said no\b(?! problem| prob| worries)"
     r"|(?:he|she|they) (?:has |have |is |are )?stopped\b|stopped saying\b"
-    r"|(?:that|which|this) ended it\b|(?:we|i) demoed\b|asked (?:him|her|them) to (?:send"
+    r"|called (?:it|that|this|him|her|them) out\b|had to follow up\b|(?:that|which|this) ended it\b"
+    r"|(?:we|i) demoed\b|asked (?:him|her|them) to (?:send"
     r"|correct|fix"
     r"|follow up|update)\b|\btriage\b|switched to\b|once (?:they|he|she|we) (?:heard|saw|learned|realized)\b"
     r"|as soon as (?:we|they) saw\b"
@@ -329,7 +333,8 @@ _MOCKING_OPENER = re.compile(
     r"|let us just|we'?ll just)\b"
     r"|^\W*oh,? (?:wonderful|great|fantastic|joy|perfect|lovely|brilliant|good|goody|cool)\b"
     r"|^\W*(?:great|brilliant|genius|fantastic|wonderful|excellent) idea\b|\bworst that could happen\b"
-    r"|, just like (?:the|my|our|a|free)\b"
+    r"|, just like (?:the|my|our|a|free)\b|\ba whole (?:few |\$|\d)|\bhow will .{0,30}\bever survive\b"
+    r"|,\s*(?:yep|sure|totally)\W*$"
     r"|\bnext (?:someone|somebody|they|you)(?:'ll| will) (?:tell|say)\b|\bbetween friends\b"
     r"|\bwhat could (?:possibly )?go wrong\b|\bcouch cushions\b"
     # "sure, free inference, just like free puppies" (but "Sure, we can make the model yours" offers).
@@ -402,6 +407,12 @@ _CONSIDERED = re.compile(
     r"|was tempted"
     r"|were tempted|could have|would have|might have|was going to|were going to|almost|nearly)\b"
 )
+# The next sentence denies the condition: "It doesn't, and it isn't cheap.", "But it does not."
+_NEXT_DENIES = re.compile(
+    r"^\s*(?:but |and )?(?:it|they|that|this|which|nist|the model) (?:does|do|did|is|are|was|will|would"
+    r"|can) not\b"
+    r"|^\s*(?:sadly|unfortunately|in reality|reality)\b"
+)
 _SET_ASIDE = re.compile(
     r"^\s*(?:but|however|though|although|yet|whereas)\b|\b(?:it does not|it is not|they do not|it will not"
     r"|so no|which it does not|which it is not)\b|" + _REJECTION
@@ -435,7 +446,7 @@ _COUNTERFACTUAL = re.compile(
     r"|^(?:(?:ok|okay|so|and|well|but) )?were (?!you\b)(?:\w+ ){1,4}.*\bwould\b"
     r"|\bin (?:a|an) (?:world|universe|ideal world|perfect world) where\b"
     # "if the AI learned from our chats it would be fluent in ...": a past-tense condition with "would".
-    r"|^if (?:they|we|you|he|she|it|i|the \w+) [\w-]+ed\b.*\bwould\b"
+    r"|^if (?:[\w'-]+ ){1,3}?(?:[\w-]+ed|taught|knew|got|gave|made|did|were|had|said|let)\b.*\bwould\b"
 )
 
 
@@ -471,6 +482,8 @@ def supposition(
         return "condition"
     if (_CONDITION.search(clause) or considered or _IN_THEORY.search(clause)) and _SET_ASIDE.search(rest):
         return "condition"
+    if _CONDITION.search(clause) and not rest.strip() and _NEXT_DENIES.search(rest_of_message()[:60]):
+        return "condition"  # "If pre-training let you customize it cheaply, everyone would. It doesn't."
     if option and _DROPPED.search(f"{clause} {rest} {rest_of_message()}"):
         return "condition"
     return None

@@ -386,6 +386,29 @@ def best(text: str) -> str | None:
             "we would have to re-fine-tune the model every month so it knows the new case law",
             "finetune-teaches-facts",
         ),
+        # From set S: counterfactuals with any subject; a condition the next sentence denies; "called it out";
+        # "had to follow up"; mockery (", yep", "a whole few thousand dollars"); "promise" and "not how" are
+        # their own sentence's business; "was going to say we ..." proposes.
+        ("If fine-tuning taught facts we would have to re-run it every time a reg changed.", None),
+        ("If pre-training let you customize everything cheaply, every agency would. It doesn't.", None),
+        ("A vendor rep said fine-tuning teaches the model new facts. Someone called it out.", None),
+        ("Sam said running the model is basically free. Had to follow up with the per-token table.", None),
+        ("Fine-tuning is SO expensive, a whole few thousand dollars, how will the state ever survive", None),
+        ("Totally need a brand-new trained model to tell people when the DMV opens, yep", None),
+        (
+            "Nice demo! fine-tuning is going to be really expensive for them, so maybe we don't promise it.",
+            "finetuning-is-expensive",
+        ),
+        (
+            "NIST is about how you use and monitor the AI, not how it's built or trained",
+            "nist-ignores-training",
+        ),
+        (
+            "I was going to say we train the AI on their policy manuals so it answers requests. Thoughts?",
+            "train-on-documents",
+        ),
+        ("so we just tell them we can customize the model for their use case, right?", "customize-vaguely"),
+        ("Pick the cheapest model that passes the eval; model choice is the cost lever on inference.", None),
         # Markup is stripped before matching.
         (
             "<@U024BE7LH> <at>dosay</at> fine tuning is way too expensive :money_with_wings:",
