@@ -80,6 +80,8 @@ _STRONG_META = re.compile(
     r"|for anyone prepping\b|(?:we|i) (?:would|will) ask (?:them |him |her )?what data\b"
     r"|what data and what for\b"
     r"|\bbuyer scenario\b|the [\w'-]+ scenario\b|^that (?:was|is) (?:wrong|incorrect|not right|not true)\b"
+    # A phrase named as a thing: "the NIST-doesn't-cover-training entry", "the learns-over-time card".
+    r"|\b[\w']+(?:-[\w']+){2,} (?:entry|card|phrase|line|row|slide|myth)\b|mapped to section\b"
     r"|misspoke\b|i was wrong\b|i stand corrected\b|(?<!from )scratch that\b|catch(?:ing)? myself\b"
     r"|(?:need|have|got|going) to stop (?:saying|doing|that|it)\b|need to stop$"
     r"|(?:do|did|does) (?:they|he|she|you) (?:mean|actually mean)\b|what do (?:they|you) mean\b"

@@ -78,6 +78,9 @@ class _CompiledEntry:
     by_chars_index: tuple[int, ...]
     trigger_negated: tuple[bool, ...]
     threshold: float
+    #: The claim itself is a negative ("NIST doesn't really cover AI training"): a negated clause agreeing
+    #: with a negated trigger is then the plain case, not a weaker signal.
+    negative_claim: bool
 
     def all_gates(self) -> tuple[_Gate, ...]:
         return (*self.gates, self.excludes) if self.excludes else self.gates
@@ -230,6 +233,7 @@ def _compile_entry(entry: Entry) -> _CompiledEntry:
         by_chars_index=tuple(order),
         trigger_negated=tuple(guards.is_negated(canonical(t)) for t in wordings),
         threshold=entry.threshold if entry.threshold is not None else DEFAULT_THRESHOLD,
+        negative_claim=guards.is_negated(canonical(entry.dont_say)),
     )
 
 
@@ -680,7 +684,9 @@ class Matcher:
             # Cheapest first: the guards below read the whole message and run only for a would-be match.
             if not parity_ok:
                 suppressed = "negation"
-            elif score < compiled.threshold + (NEGATED_MARGIN if negated else 0.0):
+            elif score < compiled.threshold + (
+                NEGATED_MARGIN if negated and not compiled.negative_claim else 0.0
+            ):
                 suppressed = "threshold"
             elif message.meta_talk(segment.sentence):
                 suppressed = "meta-talk"

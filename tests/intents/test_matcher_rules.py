@@ -409,6 +409,13 @@ def best(text: str) -> str | None:
         ),
         ("so we just tell them we can customize the model for their use case, right?", "customize-vaguely"),
         ("Pick the cheapest model that passes the eval; model choice is the cost lever on inference.", None),
+        # An entry whose claim is itself negative needs no extra margin for a negated match.
+        (
+            "The NIST framework doesn't get into how models are trained, so skip that in the matrix.",
+            "nist-ignores-training",
+        ),
+        ("we are not going to fine-tune on their customer data, NIST flags memorization as a risk", None),
+        ("is the NIST-doesn't-cover-training entry mapped to section 2.4?", None),
         # Markup is stripped before matching.
         (
             "<@U024BE7LH> <at>dosay</at> fine tuning is way too expensive :money_with_wings:",
