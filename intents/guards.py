@@ -82,6 +82,8 @@ _STRONG_META = re.compile(
     r"|\bbuyer scenario\b|the [\w'-]+ scenario\b|^that (?:was|is) (?:wrong|incorrect|not right|not true)\b"
     # A phrase named as a thing: "the NIST-doesn't-cover-training entry", "the learns-over-time card".
     r"|\b[\w']+(?:-[\w']+){2,} (?:entry|card|phrase|line|row|slide|myth)\b|mapped to section\b"
+    r"|scenario cards?\b|^correction\b|test case\b|where (?:someone|somebody|a buyer|the buyer|a user"
+    r"|they) says\b"
     r"|misspoke\b|i was wrong\b|i stand corrected\b|(?<!from )scratch that\b|catch(?:ing)? myself\b"
     r"|(?:need|have|got|going) to stop (?:saying|doing|that|it)\b|need to stop$"
     r"|(?:do|did|does) (?:they|he|she|you) (?:mean|actually mean)\b|what do (?:they|you) mean\b"
@@ -455,7 +457,9 @@ _COUNTERFACTUAL = re.compile(
 # A question turned down at once: "fine-tune on their case files? no way, memorization risk".
 _TURNED_DOWN = re.compile(
     r"^\s*(?:no way|nope|no|hard no|absolutely not|not a chance|never|not happening|god no|hell no)\b"
-    r"|^.{0,40}\b(?:absolutely not|no way|hard no|not a chance)\b"
+    r"|^.{0,40}\b(?:absolutely not|no way|hard no|not a chance)\b|^.{0,40}\bno\b(?! (?:problem|worries|one"
+    r"|idea|rush|clue|doubt))"
+    r"|^\s*short answer\b.{0,80}\b(?:no|do not|don't)\b"
     r"|^\s*(?:maybe|perhaps|sure|technically|in theory)[, ]+but\b"
 )
 

@@ -416,6 +416,22 @@ def best(text: str) -> str | None:
         ),
         ("we are not going to fine-tune on their customer data, NIST flags memorization as a risk", None),
         ("is the NIST-doesn't-cover-training entry mapped to section 2.4?", None),
+        # From set T: a question answered "no" in the next breath; scenario cards, corrections, test cases.
+        ("Would we need to train a model for the redaction? Ran it past Priya: no, a prompt does it.", None),
+        ("what if we fine-tuned on the taxpayer data? short answer: memorization risk, don't.", None),
+        ('Scenario card: buyer says "we want to train it on our data". Your move: ask what data.', None),
+        (
+            "earlier I said we'd customize the model for their use case. correction: fine-tune the format",
+            None,
+        ),
+        (
+            "writing a test case where someone says the model learns over time; what's the expected reply?",
+            None,
+        ),
+        (
+            "If the answers get better over the pilot, it will be because we added documents to the index",
+            None,
+        ),
         # Markup is stripped before matching.
         (
             "<@U024BE7LH> <at>dosay</at> fine tuning is way too expensive :money_with_wings:",
