@@ -64,14 +64,18 @@ _STRONG_META = re.compile(
     r"|tracker keywords?\b|objection[ -]?handling\b|battle ?cards?\b"
     r"|any (?:sentence|line|claim|wording|phrasing|mention|slide) that"
     r" (?:implies|says|suggests|claims|promises)\b"
-    r"|(?:cut|remove|drop|delete|strike) the (?:line|sentence|bit|part|claim|slide) (?:about|that|saying)\b"
+    r"|(?:cut|remov\w*|drop\w*|delet\w*|strike|struck|took out) the (?:line|sentence|bit|part|claim|slide)"
+    r" (?:about|that|saying|claiming)\b|the (?:line|sentence|claim|bit|slide|wording) (?:claiming|saying"
+    r"|that says)\b"
     # Planned corrections and reviews of someone's wording: "gonna redirect the ... ask", "your email says
     # ... I'd rewrite that", "in the intro you wrote that ... can you fix?", "one flag: ...".
     r"|(?:going to|will|need to|have to|want to|should|gotta|i am) (?:redirect|walk (?:that|it|this) back"
     r"|fix|fixing|rewrite|reword|rephrase|rebut|correct|push back on)\b|\brebut\w*|i would rewrite\b"
     r"|(?:can|could) (?:you|we) (?:fix|redo|reword|rephrase|rewrite)\b|\bone flag\b|reads like\b"
     r"|comment on the (?:sow|draft|deck|doc|proposal|email|slide)\b|you wrote that\b"
-    r"|(?:your|the) (?:email|draft|slide|deck|cover letter|proposal|intro|faq|one-pager) (?:says|said"
+    r"|(?:your|the|our)(?: old| first| earlier| original| previous)? (?:email|draft|slide|deck|cover letter"
+    r"|proposal"
+    r"|intro|faq|one-pager|version) (?:says|said"
     r"|implies|reads)\b"
     r"|fix(?:ing)? the (?:slide|line|deck|doc|wording|copy|email|faq|sentence)\b|triage cards?\b"
     r"|(?:reps|people|we|everyone|sellers) (?:most often |often |always )?get wrong\b"
@@ -84,6 +88,8 @@ _STRONG_META = re.compile(
     r"|\b[\w']+(?:-[\w']+){2,} (?:entry|card|phrase|line|row|slide|myth)\b|mapped to section\b"
     r"|scenario cards?\b|^correction\b|test case\b|where (?:someone|somebody|a buyer|the buyer|a user"
     r"|they) says\b"
+    r"|\bwalk(?:ing|ed)? (?:that|it|this) back\b|my mistake\b|(?:ready to|need to|going to|will"
+    r"|should) counter\b|worth countering\b"
     r"|misspoke\b|i was wrong\b|i stand corrected\b|(?<!from )scratch that\b|catch(?:ing)? myself\b"
     r"|(?:need|have|got|going) to stop (?:saying|doing|that|it)\b|need to stop$"
     r"|(?:do|did|does) (?:they|he|she|you) (?:mean|actually mean)\b|what do (?:they|you) mean\b"
@@ -254,6 +260,7 @@ _ANSWERED = re.compile(
     r"|until (?:they|he|she|we) (?:heard|saw|learned|realized|realised)\b"
     r"|(?:i|we) said no\b(?! problem| prob| worries)"
     r"|(?:he|she|they) (?:has|have|is|are) stopped\b|stopped saying\b"
+    r"|talked it through\b|(?:we|they) agreed (?:that|it)\b|\w+ checked\b|walking (?:that|it|this) back\b"
     r"|called (?:it|that|this|him|her|them) out\b|had to follow up\b|(?:that|which|this) ended it\b"
     r"|(?:we|i) demoed\b|asked (?:him|her|them) to (?:send"
     r"|correct|fix"
@@ -290,7 +297,8 @@ _OWN_SPEECH = re.compile(
 
 # An idea reported without a speaker: "pre-training for full control came up and got dropped".
 _RAISED = re.compile(
-    r"\b(?:came up|come up|(?:was|got|been) (?:raised|floated|suggested|pitched|proposed|mentioned))\b"
+    r"\b(?:came up|come up|(?:was|got|been) (?:raised|floated|suggested|pitched|proposed|mentioned)"
+    r"|(?:raised|floated|brought up|pitched) the idea)\b"
 )
 
 
@@ -308,6 +316,44 @@ def is_attributed(sentence_so_far: str) -> bool:
 _OUR_TURN = re.compile(
     r"(?:^|\n|[.!?\"'”]\s*)(?:me|us|we|i|our side|our se|our ae)\s*:\s", re.IGNORECASE | re.MULTILINE
 )
+
+
+# A pasted thread: "[3:30] Leah: ...", "Paolo: ..." lines by two or more people.
+_TURN = re.compile(
+    r"^\s*(?:\[[^\]\n]{1,16}\]\s*)?([A-Z][\w.'-]{0,20}(?: [A-Z][\w.'-]{0,20})?):\s+(.*)$", re.MULTILINE
+)
+# A later turn that answers: another speaker pushing back, or the first one conceding.
+_PUSHBACK = re.compile(
+    r"^(?:nope|no\b|not really|not quite|actually|hmm,? no|that's not|that is not|it's not|it is not"
+    r"|it doesn't"
+    r"|it does not|wrong|nah)\b|\bso no\b"
+    r"|\b(?:not knowledge|not facts|a few thousand|frozen|per token|per-token)\b",
+    re.IGNORECASE,
+)
+_CONCEDE = re.compile(
+    r"^(?:ah,? (?:right|ok|okay|got it)|oh,? (?:right|ok|okay|cheaper|good)|my bad|fair|good point"
+    r"|makes sense"
+    r"|got it|ok,? (?:so|that|fair)|okay,? (?:so|that|fair)|right,? (?:so|that)|fair enough)\b",
+    re.IGNORECASE,
+)
+
+
+def thread_answered_lines(raw_message: str) -> set[int]:
+    """For a pasted thread of two or more speakers: the indexes (0-based, among the message's lines) of
+    turns that a later turn answers (another speaker pushes back, or the speaker concedes)."""
+    lines = raw_message.splitlines()
+    turns = [(i, m.group(1), m.group(2)) for i, line in enumerate(lines) if (m := _TURN.match(line))]
+    if len({name for _i, name, _t in turns}) < 2:
+        return set()
+    answered: set[int] = set()
+    for n, (i, name, _text) in enumerate(turns):
+        for _j, later_name, later_text in turns[n + 1 :]:
+            if (later_name != name and _PUSHBACK.search(later_text)) or (
+                later_name == name and _CONCEDE.search(later_text)
+            ):
+                answered.add(i)
+                break
+    return answered
 
 
 def has_our_turn(raw_message: str) -> bool:
@@ -339,7 +385,7 @@ _MOCKING_OPENER = re.compile(
     r"|^\W*(?:great|brilliant|genius|fantastic|wonderful|excellent) idea\b|\bworst that could happen\b"
     r"|, just like (?:free|(?:the|my|our) (?:invoice|bill|budget|puppies|kittens))\b|\ba whole (?:few |\$"
     r"|\d)|\bhow will .{0,30}\bever survive\b"
-    r"|,\s*(?:yep|sure|totally)\W*$"
+    r"|,\s*(?:yep|sure|totally|genius|brilliant|great plan)\W*$"
     r"|\bnext (?:someone|somebody|they|you)(?:'ll| will) (?:tell|say)\b|\bbetween friends\b"
     r"|\bwhat could (?:possibly )?go wrong\b|\bcouch cushions\b"
     # "sure, free inference, just like free puppies" (but "Sure, we can make the model yours" offers).
@@ -407,7 +453,8 @@ _REJECTION = (
 # more sense".
 _CONSIDERED = re.compile(
     r"^(?:(?:ok|okay|so|and|well|honestly|tbh) )?(?:(?:i|we|they|he|she)(?: \w+)? )?"
-    r"(?:weighed|considered|discussed|thought about|toyed with|looked at|explored|floated|entertained"
+    r"(?:weighed|considered|consider|discussed|thought about|toyed with|looked at|explored|floated"
+    r"|entertained"
     r"|tempting to"
     r"|was tempted"
     r"|were tempted|could have|would have|might have|was going to|were going to|almost|nearly)\b"
@@ -427,7 +474,8 @@ _SET_ASIDE = re.compile(
 _DROPPED = re.compile(
     _REJECTION
     + r"|\binstead\b|\bthen (?:remembered|realized|realised|thought better)\b|\bchanged (?:my|our) mind"
-    r"|\b(?:that is|so) a (?:no|hard no|pass)\b|\bso no\b|\bhard pass\b"
+    r"|\boff the table\b|\b(?:will|would|does|did) not work\b|\b(?:that is|so) a (?:no|hard no|pass)\b"
+    r"|\bso no\b|\bhard pass\b"
     r"|\bwhich is (?:exactly )?why it (?:does|is"
     r"|will) not\b"
     r"|\bkills? (?:that|the|this) idea\b|\b(?:rag|retrieval) it is\b|\bnot worth it\b|\babsolutely not\b"
@@ -437,7 +485,7 @@ _OPTION = re.compile(
     r"\b(?:(?:was|were|is|are) (?:on the (?:table|whiteboard|list|shortlist)|an option|one option|floated"
     r"|considered|discussed|proposed)|one option(?: on the table)? (?:was|is|would be)|(?:an"
     r"|one) idea (?:was|is)"
-    r"|^(?:we|they|you) could)\b"
+    r"|^(?:we|they|you) could|the (?:suggestion|idea|proposal|plan|option) (?:to|of)\b)\b"
 )
 
 

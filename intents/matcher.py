@@ -203,7 +203,7 @@ def _phrase_word(word: str) -> str:
     word whole, or with an s ("get better" ~ "gets better"; "i mean" is not "it means", "fit it" is not
     "fit items")."""
     if len(word) > 3:
-        return re.escape(word) + r"\w*"
+        return re.escape(word) + r"[\w']*"  # "customer data" ~ "customer's data"
     return re.escape(word) + (r"\b" if len(word) == 1 else r"s?\b")
 
 
@@ -392,6 +392,7 @@ class _Message:
         # supposition it carries.
         self._attributed: dict[Segment, bool] = {}
         self._supposed: dict[Segment, str | None] = {}
+        self._answered_turns: set[int] = set()
 
     def _canonical_sentence(self, sentence: str) -> str:
         if sentence not in self._sentences:
@@ -426,7 +427,10 @@ class _Message:
         return guards.is_reported_speech(canonical(outside))
 
     def answered_report(self, segment: Segment) -> bool:
-        """Someone else's claim, reported and answered in this message."""
+        """Someone else's claim, reported and answered in this message (a pasted thread's turn answered by a
+        later one counts too)."""
+        if self._in_answered_turn(segment):
+            return True
         if not self._flag(
             "answered",
             lambda: (
@@ -437,6 +441,17 @@ class _Message:
         if segment not in self._attributed:
             self._attributed[segment] = self._is_attributed(segment)
         return self._attributed[segment]
+
+    def _in_answered_turn(self, segment: Segment) -> bool:
+        """The segment is in a pasted thread's turn that a later turn answers."""
+        if "answered-turns" not in self._flags:
+            self._answered_turns = guards.thread_answered_lines(self.text)
+            self._flags["answered-turns"] = True
+        if not self._answered_turns:
+            return False
+        probe = segment.text[:30]
+        lines = self.text.splitlines()
+        return any(probe in lines[i] for i in self._answered_turns if i < len(lines))
 
     def _is_attributed(self, segment: Segment) -> bool:
         if segment.quoted or self.colon_quote(segment):  # quoted words are someone else's, whoever wrote it

@@ -432,6 +432,36 @@ def best(text: str) -> str | None:
             "If the answers get better over the pilot, it will be because we added documents to the index",
             None,
         ),
+        # From set U (long messages): pasted threads where a later turn answers; editing notes; options
+        # with a plan or a suggestion dropped; a customer as a buyer is no sensitive data.
+        (
+            "[4:40] Dana: tokens are basically free, skip the usage line\n"
+            "[4:42] Ari: we got a $9K bill, so no\n"
+            "[4:42] Dana: ok fair",
+            None,
+        ),
+        (
+            "[3:30] Lee: the triage bot will need its own trained model, right?\n[3:32] Sam: nope, a prompt",
+            None,
+        ),
+        (
+            "[3:30] Lee: the triage bot will need its own trained model, right?\n[3:32] Sam: let's ask Priya",
+            "need-to-train-model",
+        ),
+        ("we removed the sentence saying the assistant improves automatically from conversations", None),
+        ("the old draft said the contractor would train the assistant on the directives; replaced", None),
+        ("The suggestion to fine-tune on the unredacted claimant files is off the table.", None),
+        ("the plan to fine-tune on the leave policy so it learns the details won't work as intended", None),
+        ("We did consider fine-tuning on the claimant letters. We dropped it because of the SSNs.", None),
+        (
+            "Earlier I told them they'd need a custom-trained model for this. Walking that back: retrieval.",
+            None,
+        ),
+        (
+            "If a customer pauses usage, the hosting charge continues. Include this in a fine-tuning quote.",
+            None,
+        ),
+        ("grab the DMV customer export & we'll fine-tune on it this sprint", "finetune-on-sensitive-data"),
         # Markup is stripped before matching.
         (
             "<@U024BE7LH> <at>dosay</at> fine tuning is way too expensive :money_with_wings:",
