@@ -260,6 +260,8 @@ _ANSWERED = re.compile(
     r"|until (?:they|he|she|we) (?:heard|saw|learned|realized|realised)\b"
     r"|(?:i|we) said no\b(?! problem| prob| worries)"
     r"|(?:he|she|they) (?:has|have|is|are) stopped\b|stopped saying\b"
+    r"|\bnope\b|(?:was|were|is|are) on board with\b|pushed for (?:rag|retrieval)\b|(?:and|so) they agreed\b"
+    r"|unpack\w* (?:it|that|this)\b|what they actually need\b|(?:was|were) relieved\b"
     r"|talked it through\b|(?:we|they) agreed (?:that|it)\b|\w+ checked\b|walking (?:that|it|this) back\b"
     r"|called (?:it|that|this|him|her|them) out\b|had to follow up\b|(?:that|which|this) ended it\b"
     r"|(?:we|i) demoed\b|asked (?:him|her|them) to (?:send"
@@ -386,7 +388,7 @@ _MOCKING_OPENER = re.compile(
     r"|, just like (?:free|(?:the|my|our) (?:invoice|bill|budget|puppies|kittens))\b|\ba whole (?:few |\$"
     r"|\d)|\bhow will .{0,30}\bever survive\b"
     r"|,\s*(?:yep|sure|totally|genius|brilliant|great plan)\W*$"
-    r"|\bnext (?:someone|somebody|they|you)(?:'ll| will) (?:tell|say)\b|\bbetween friends\b"
+    r"|\bhear me out\b|\bnext (?:someone|somebody|they|you)(?:'ll| will) (?:tell|say)\b|\bbetween friends\b"
     r"|\bwhat could (?:possibly )?go wrong\b|\bcouch cushions\b"
     # "sure, free inference, just like free puppies" (but "Sure, we can make the model yours" offers).
     r"|^\W*(?:oh,? )?(?:sure|right|totally|oh no|yes)[,!]+\s+(?!(?:we|i|you|they) (?:can|could|will|would)\b"
@@ -499,7 +501,9 @@ _COUNTERFACTUAL = re.compile(
     r"|^(?:(?:ok|okay|so|and|well|but) )?were (?!you\b)(?:\w+ ){1,4}.*\bwould\b"
     r"|\bin (?:a|an) (?:world|universe|ideal world|perfect world) where\b"
     # "if the AI learned from our chats it would be fluent in ...": a past-tense condition with "would".
-    r"|^if (?:[\w'-]+ ){1,3}?(?:[\w-]+ed|taught|knew|got|gave|made|did|were|had|said|let)\b.*\bwould\b"
+    r"|^if (?:[\w'-]+ ){1,3}?(?:[\w-]+ed|taught|knew|got|gave|made|did|were|had|said|let|told|thought|went"
+    r"|put"
+    r"|sent|built|ran|took|bought|chose|paid)\b.*\bwould\b"
 )
 
 
@@ -510,6 +514,7 @@ _TURNED_DOWN = re.compile(
     r"|idea|rush|clue|doubt))"
     r"|^\s*short answer\b.{0,80}\b(?:no|do not|don't)\b"
     r"|^\s*(?:maybe|perhaps|sure|technically|in theory)[, ]+but\b"
+    r"|^\s*only if\b"
 )
 
 

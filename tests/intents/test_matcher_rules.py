@@ -462,6 +462,30 @@ def best(text: str) -> str | None:
             None,
         ),
         ("grab the DMV customer export & we'll fine-tune on it this sprint", "finetune-on-sensitive-data"),
+        # From set V: "Only if ..." answers a question; "Nope", "on board with", "pushed for retrieval",
+        # "unpacking it" answer a report; "if we told them ... would"; "hear me out".
+        ("Would we need to train a model for this? Only if retrieval fails, and it won't.", None),
+        (
+            "The customer assumed they'd need a whole new model for Spanish. Nope, the base model does it.",
+            None,
+        ),
+        (
+            "their CTO kept saying it needs training on the case docs. by the end he was on board with RAG",
+            None,
+        ),
+        (
+            "Someone suggested fine-tuning on the claimant records. We pushed for retrieval and they agreed.",
+            None,
+        ),
+        ("If we told them we'd train it on their policies, the answers would be stale by spring.", None),
+        (
+            "Yes Kevin, we absolutely need to train a bespoke model for notes. Or, hear me out, a prompt.",
+            None,
+        ),
+        (
+            "the provost said what they really want is their own model built from scratch",
+            "buyer-build-own-model",
+        ),
         # Markup is stripped before matching.
         (
             "<@U024BE7LH> <at>dosay</at> fine tuning is way too expensive :money_with_wings:",
