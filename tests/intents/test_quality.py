@@ -43,6 +43,7 @@ MATCHER = Matcher(load_phrasebook())
         ("heldout-o.jsonl", 0.90, 0.72),
         ("heldout-r.jsonl", 0.95, 0.87),
         ("heldout-u.jsonl", 0.90, 0.82),
+        ("heldout-x.jsonl", 0.93, 0.64),
         ("heldout-p.jsonl", 0.97, 0.90),
         ("heldout-q.jsonl", 0.95, 0.85),
         ("heldout-s.jsonl", 0.95, 0.83),
