@@ -183,6 +183,8 @@ _WORD_REWRITES: dict[str, str] = {
     "dosnt": "does not",
     "doesent": "does not",
     # chat shorthand
+    "convo": "conversation",
+    "convos": "conversations",
     "hv": "have",
     "ur": "your",
     "wtv": "whatever",

@@ -486,6 +486,20 @@ def best(text: str) -> str | None:
             "the provost said what they really want is their own model built from scratch",
             "buyer-build-own-model",
         ),
+        # From set X: "they meant", "I asked whether", "I've fixed slide 7", "v2 removes that line",
+        # "the pre-training entry", "who decides whether" are answers, edits and questions; idioms are claims.
+        ('the buyer\'s email says "build our own model" but they meant a dedicated tenant', None),
+        (
+            "legal asked if we'd customize the model for their use case; I asked whether they need behaviour",
+            None,
+        ),
+        ("Priya's deck said pre-training allows total customization, I've fixed slide 7", None),
+        ("old proposal claimed the bot learns from feedback; v2 removes that line", None),
+        ("who owns the YAML for the pre-training entry?", None),
+        ("who decides whether a use case needs a new model or just retrieval?", None),
+        ("once it's deployed, running it is on the house", "inference-is-free"),
+        ("free lunch on Friday for the API team", None),
+        ("it learns from all the convos so it gets better over time", "ai-learns-over-time"),
         # Markup is stripped before matching.
         (
             "<@U024BE7LH> <at>dosay</at> fine tuning is way too expensive :money_with_wings:",
