@@ -250,7 +250,7 @@ def _anchor_words(requires: list[list[str]]) -> set[str]:
 
 #: Asking around is not the concept "know": "anyone know if Azure still offers fine-tuning?".
 _ASKING_AROUND = re.compile(
-    r"^(?:(?:does|do) )?(?:anyone|anybody|someone|somebody|you|u|y'?all|folks) (?:here )?knows? "
+    r"^(?:(?:does|do) )?(?:anyone|anybody|someone|somebody|you|u|y'?all|folks|we) (?:here )?knows? "
     r"(?=if|whether|how|when|what|why|where|who|which)|\blet (?:me|us|them) know\b|\byou know\b"
 )
 #: A question offering the other answer as a clause of its own: "..., or are the weights frozen?".

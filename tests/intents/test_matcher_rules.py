@@ -500,6 +500,14 @@ def best(text: str) -> str | None:
         ("once it's deployed, running it is on the house", "inference-is-free"),
         ("free lunch on Friday for the API team", None),
         ("it learns from all the convos so it gets better over time", "ai-learns-over-time"),
+        # From set W: people trained on our data; a slide replaced; "a whole... three thousand dollars";
+        # "retrieval is the safer call"; "do we know if ..."; no delete button.
+        ("We're training the contractors on our data-handling policy next Tuesday", None),
+        ("old deck said pre-training lets you customize it completely, I replaced that slide", None),
+        ("fine-tuning is SO expensive, a whole... three thousand dollars. call the CFO", None),
+        ("we could fine-tune on the customer tickets, but retrieval is the safer call", None),
+        ("do we know if that vendor's fine-tuning is still open to new customers?", None),
+        ("fine-tuning bakes whatever you train on into the weights, there's no delete button later", None),
         # Markup is stripped before matching.
         (
             "<@U024BE7LH> <at>dosay</at> fine tuning is way too expensive :money_with_wings:",
