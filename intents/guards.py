@@ -54,8 +54,8 @@ _STRONG_META = re.compile(
     r"|if (?:a |the )?(?:buyer|client|customer|someone|they) (?:says|asks)\b|reframe\b|pushback\b"
     # A planned answer: "if they ask whether ..., I'll answer ...", "when a buyer talks about ..., redirect".
     r"|(?:if|when|whenever) (?:a |an |the |our |their )?(?:\w+ ){0,2}(?:says|asks|say|ask|talks? about"
-    r"|brings? up|mentions?)\b.*\b(?:i will|i would|my answer|answer|my first question|redirect|offer"
-    r"|point out|ask what)\b"
+    r"|brings? up|mentions?|insists? on)\b.*\b(?:i will|i would|we will|my answer|answer|my first question"
+    r"|redirect|offer|point out|ask what|triage)\b"
     # Coaching on what a phrasing leads to: "if you tell them it learns, they'll expect ...".
     r"|if (?:you|we|they|reps?|anyone|someone) (?:tell|tells|say|says|promise|promises|claim|claims|imply"
     r"|implies|pitch|pitches) (?:them|him|her|the buyer|buyers|the client|clients|customers|that)\b"
@@ -118,6 +118,7 @@ _WEAK_META = re.compile(
     r"|not true\b|not the case\b|not how (?:it|this|that|any of this|fine-tuning|inference|retrieval"
     r"|rag) works\b|not right\b|not correct\b|^what happens (?:to|if|when)\b"
     r"|\b(?:describe|explain) (?:whether|how|if)\b|(?:the )?answer (?:is|was) no\b"
+    r"|^(?:is|are|would|will|could) .{0,40}\bever (?:realistic|worth it|needed|necessary|a good idea)\b"
     r"|^how much (?:would|will|does|do|is|are)\b|^(?:who|how do we) decides? (?:whether|if)\b|^(?:has|have"
     r"|did|does) (?:any|anyone|anybody)\b.*\bever\b"
     r"|\b(?:so|hence|thus|then) (?:it is )?(?:rag|retrieval)(?: it is)?$"
@@ -228,6 +229,7 @@ _ATTRIBUTION_VERB = (
     r"|pushed back|objected|complained|worried|was worried|were worried|heard|expected|expects|figured"
     r"|(?:was|were|is|are|seemed|seems) (?:convinced|sure|certain|under the impression)|hoped|floated"
     r"|proposed|promised|mentioned|brought up|kept saying|keeps saying|saying|imagined|pictured"
+    r"|had the idea|got the idea|has the idea"
     r"|opened with|led with|started with)"
 )
 _ATTRIBUTION = re.compile(
@@ -284,7 +286,10 @@ _ANSWERED = re.compile(
     r"|\b(?:so|then|it is|went with|going with|moved to|switched to|settled on|landed on)"
     r" (?:a )?(?:rag|retrieval)\b"
     r"|(?:fixed|reset|struck|rewrote|reworded|crossed out|took out|pulled)"
-    r" (?:that|it|this|the)\b|set (?:him|her|them|it|that|the record) straight"
+    r" (?:that|it|this|the (?:slide|line|wording|claim|sentence|copy|deck|pitch|narrative|number|pricing"
+    r"|range"
+    r"|answer|email|draft|proposal|faq|section|statement|quote))\b|set (?:him|her|them|it|that"
+    r"|the record) straight"
     r"|(?:shot|shut|turned) (?:it|that|this|the idea) down"
     r"|nixed|vetoed|talked (?:him|her|them) down|(?:jumped|stepped|chimed) in\b|walked through"
     r"|went (?:over|through) (?:how|why|what|the)\b|(?:the )?actual (?:number|figure"
@@ -525,6 +530,12 @@ _TURNED_DOWN = re.compile(
 )
 
 
+_WHOLE_SUPPOSITION = re.compile(
+    r"^(?:(?:ok|okay|so|and|well|sure|look|honestly|but) )?(?:hypothetically|theoretically|in theory"
+    r"|imagine)\b"
+)
+
+
 def supposition(
     clause: str, rest_of_sentence: Callable[[], str], rest_of_message: Callable[[], str] = str
 ) -> str | None:
@@ -533,8 +544,8 @@ def supposition(
     "counterfactual" for a world that is not this one ("..., if they had $100M"), which holds for the whole
     clause; None otherwise. All text canonical; what follows the clause in its sentence and in the message
     is asked for only when a cue in the clause needs it (most clauses have none)."""
-    if _COUNTERFACTUAL.search(clause):
-        return "counterfactual"
+    if _COUNTERFACTUAL.search(clause) or _WHOLE_SUPPOSITION.search(clause):
+        return "counterfactual"  # "hypothetically, fine-tuning on the notes would ..." supposes all of it
     rest = rest_of_sentence()
     if " if " in f" {rest[:60]}" and _COUNTERFACTUAL.search(rest[:60]):
         return "counterfactual"

@@ -255,14 +255,16 @@ _ASKING_AROUND = re.compile(
 )
 #: A question offering the other answer as a clause of its own: "..., or are the weights frozen?".
 _ALTERNATIVE = re.compile(
-    r"\bor (?:is|are|was|were|do|does|did|will|would|should|can|could|has|have|not|no|real|actually"
-    r"|something)\b"
+    r"\bor (?!(?:do|should|shall|can|would) (?:you|i) (?:want me|want to|rather|do it)\b)(?:is|are|was|were"
+    r"|do|does"
+    r"|did|will|would|should|can|could|has|have|not|no|real|actually|something)\b"
 )
 
 #: Where a result or reason clause starts inside a comma-part ("so we are not ...", "because ...").
 _RESULT_CLAUSE = re.compile(
     r" (?=(?:so that|so (?:we|you|they|it|there|i|that|the|their|our)|because|since|which means|that way"
-    r"|otherwise|and (?:they |we |he |she )?(?:want|wants|would like|need|needs|plan|plans|prefer|prefers"
+    r"|otherwise|so (?:no|usage|costs?|billing|spend)\b"
+    r"|and (?:they |we |he |she )?(?:want|wants|would like|need|needs|plan|plans|prefer|prefers"
     r"|intend|intends)) )"
 )
 

@@ -64,6 +64,17 @@ class Segment:
     sentence: str = ""  # the sentence the clause belongs to (scope of weak meta-talk cues)
 
 
+# Backticks around a word or two of plain words are emphasis in chat ("`fine-tune` = $$$$"), not code.
+_PLAIN_WORDS = re.compile(r"[A-Za-z][\w' -]*")
+
+
+def _inline_code(found: re.Match[str]) -> str:
+    inner = found.group(0)[1:-1].strip()
+    if len(inner.split()) <= 2 and _PLAIN_WORDS.fullmatch(inner) and "_" not in inner:
+        return f" {inner} "
+    return " "
+
+
 def _struck(found: re.Match[str], group: int = 1) -> str:
     """A struck-out phrase becomes a quote (on display, crossed out); a struck word or two is simply gone:
     "600-1 ~covers~ doesn't cover training" reads "600-1 doesn't cover training"."""
@@ -75,7 +86,7 @@ def strip_markup(text: str) -> str:
     """Remove code, mentions and markup; keep link labels, channel names and plain words."""
     if "`" in text:
         text = _FENCED_CODE.sub("\n", text)
-        text = _INLINE_CODE.sub(" ", text)
+        text = _INLINE_CODE.sub(_inline_code, text)
     if "<" in text:  # every tag, mention and link starts with one
         text = _HTML_STRUCK.sub(lambda m: _struck(m, group=2), text)
         text = _strip_tags(text)

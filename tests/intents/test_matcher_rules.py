@@ -508,6 +508,24 @@ def best(text: str) -> str | None:
         ("we could fine-tune on the customer tickets, but retrieval is the safer call", None),
         ("do we know if that vendor's fine-tuning is still open to new customers?", None),
         ("fine-tuning bakes whatever you train on into the weights, there's no delete button later", None),
+        # From set Y: a word or two in backticks is emphasis, not code; "hypothetically, ..." supposes the
+        # whole clause; "so usage / so no need" is a result clause of its own; people learn; ever realistic?
+        ("`fine-tune` = $$$$, not happening on a pilot budget", "finetuning-is-expensive"),
+        ("`model.fine_tune(data)` kicked off", None),
+        (
+            "hypothetically, fine-tuning on the patient notes would make it sound clinical, but we're not",
+            None,
+        ),
+        ("inference is basically free so usage won't hit their budget", "inference-is-free"),
+        ("usage is basically free so no need for a consumption estimate", "inference-is-free"),
+        ("Jake is new to the team but he learns fast, he'll pick it up over time", None),
+        ("Is pre-training ever realistic for a government customer?", None),
+        ("If the buyer insists on training it on their data we'll triage first", None),
+        ("Customer had the idea the bot improves from their conversations. We explained the index.", None),
+        (
+            "Can you tell the buyer we can customise the model to their use case, or do you want me to?",
+            "customize-vaguely",
+        ),
         # Markup is stripped before matching.
         (
             "<@U024BE7LH> <at>dosay</at> fine tuning is way too expensive :money_with_wings:",

@@ -49,8 +49,9 @@ MATCHER = Matcher(load_phrasebook())
         ("heldout-s.jsonl", 0.95, 0.83),
         ("heldout-t.jsonl", 0.95, 0.84),
         ("heldout-v.jsonl", 0.95, 0.84),
+        ("heldout-w.jsonl", 0.95, 0.88),
         # The last held-out measure of 2026-12-01, run once after the work: a floor, not a target.
-        ("heldout-w.jsonl", 0.92, 0.88),
+        ("heldout-y.jsonl", 0.90, 0.77),
     ],
 )
 def test_quality_bar(name: str, min_precision: float, min_recall: float) -> None:
