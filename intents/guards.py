@@ -266,7 +266,8 @@ _ANSWERED = re.compile(
     r"|(?:i|we) said no\b(?! problem| prob| worries)"
     r"|(?:he|she|they) (?:has|have|is|are) stopped\b|stopped saying\b"
     r"|(?:they|he|she) meant\b|(?:i|we) asked (?:whether|if|what)\b|(?:i|we) (?:have )?fixed\b"
-    r"|remov\w* (?:that|the|this) line\b|(?:i|we) (?:have )?replaced\b|\bnope\b|(?:was|were|is"
+    r"|remov\w* (?:that|the|this) line\b|(?:i|we) (?:have )?replaced\b|after we talked\b"
+    r"|(?:are|is|were|was) happy with (?:rag|retrieval|that|the|a)\b|\bnope\b|(?:was|were|is"
     r"|are) on board with\b|pushed for (?:rag"
     r"|retrieval)\b|(?:and|so) they agreed\b"
     r"|unpack\w* (?:it|that|this)\b|what they actually need\b|(?:was|were) relieved\b"
@@ -507,7 +508,8 @@ _OPTION = re.compile(
 _COUNTERFACTUAL = re.compile(
     r"\bif (?:they|we|you|he|she|it|i|the \w+) (?:had|were|could afford)\b"
     r"|^(?:(?:ok|okay|so|and|well|but) )?had (?:it|we|they|you|i|this|that|the \w+) (?:\w+ )?"
-    r"(?:been|gone|done|taken|made|built|chosen|run|seen|known|[\w-]+ed)\b"
+    r"(?:been|gone|done|taken|made|built|chosen|run|seen|known|told|said|thought|put|sent|bought|paid"
+    r"|[\w-]+ed)\b"
     # "were NIST silent on training we'd need ...": the subjunctive inversion.
     r"|^(?:(?:ok|okay|so|and|well|but) )?if (?:it|they|we|you|he|she) did (?!not\b)\w+"
     r"|^(?:(?:ok|okay|so|and|well|but) )?were (?!you\b)(?:\w+ ){1,4}.*\bwould\b"

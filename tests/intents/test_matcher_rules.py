@@ -526,6 +526,13 @@ def best(text: str) -> str | None:
             "Can you tell the buyer we can customise the model to their use case, or do you want me to?",
             "customize-vaguely",
         ),
+        # From set Z: "had we told them ..." is a counterfactual; "after we talked costs they're happy with
+        # retrieval" answers.
+        ("had we told them inference was free, the first invoice would have ended the contract", None),
+        (
+            "they wanted their own model from scratch, but after we talked they're happy with retrieval",
+            None,
+        ),
         # Markup is stripped before matching.
         (
             "<@U024BE7LH> <at>dosay</at> fine tuning is way too expensive :money_with_wings:",
