@@ -158,11 +158,6 @@ def is_negated(clause: str) -> bool:
     return True
 
 
-def negation_parity(clause: str) -> bool:
-    """Parity of negation (True = negated). Compared between a clause and the trigger it matched."""
-    return is_negated(clause)
-
-
 def is_meta_talk(message: str) -> bool:
     """True when the message talks about the misconception's wording (a quote, a correction, a list)."""
     return bool(_STRONG_META.search(message) or _WEAK_META.search(message))
