@@ -277,7 +277,8 @@ _ANSWERED = re.compile(
     r"|(?:got|was|were|has been) (?:dropped|shelved|killed|nixed|scrapped|shot down|ruled out|parked)\b"
     r"|reframed|reframing|followed up|redirect\w*|cleared (?:that|it|this|things) up"
     r"|walked (?:that|it|this) back|walked back|talked (?:him|her|them) (?:round|around|into|out of)\b"
-    r"|asked (?:them |him |her )?what data\b"
+    r"|asked (?:them |him |her )?(?:what|which) data\b|(?:they|he|she) thanked (?:us|me)\b"
+    r"|(?:i|we) said (?:that|it) (?:is|was)\b"
     r"|made (?:him|her|them) (?:spell|clarify|explain|define|pick|choose)\b"
     r"|\b(?:so|then|it is|went with|going with|moved to|switched to|settled on|landed on)"
     r" (?:a )?(?:rag|retrieval)\b"
@@ -484,7 +485,8 @@ _DROPPED = re.compile(
     _REJECTION
     + r"|\binstead\b|\bthen (?:remembered|realized|realised|thought better)\b|\bchanged (?:my|our) mind"
     r"|\b(?:rag|retrieval) is the (?:safer|better|right|smarter|cheaper) (?:call|bet|choice|option|route)\b"
-    r"|\boff the table\b|\b(?:will|would|does|did) not work\b|\b(?:that is|so) a (?:no|hard no|pass)\b"
+    r"|\bnot how .{0,40}\bworks?\b|\bno\W*$|\boff the table\b|\b(?:will|would|does|did) not work\b"
+    r"|\b(?:that is|so) a (?:no|hard no|pass)\b"
     r"|\bso no\b|\bhard pass\b"
     r"|\bwhich is (?:exactly )?why it (?:does|is"
     r"|will) not\b"
@@ -495,7 +497,8 @@ _OPTION = re.compile(
     r"\b(?:(?:was|were|is|are) (?:on the (?:table|whiteboard|list|shortlist)|an option|one option|floated"
     r"|considered|discussed|proposed)|one option(?: on the table)? (?:was|is|would be)|(?:an"
     r"|one) idea (?:was|is)"
-    r"|^(?:we|they|you) could|the (?:suggestion|idea|proposal|plan|option) (?:to|of)\b)\b"
+    r"|^(?:(?:sure|ok|okay|well|yes|yeah|honestly|i mean) )?(?:we|they|you) could"
+    r"|the (?:suggestion|idea|proposal|plan|option) (?:to|of)\b)\b"
 )
 
 
@@ -555,10 +558,12 @@ def supposition(
         return "counterfactual"  # the whole question is what was turned down
     if _SUPPOSITION.search(clause) or _DOUBTFUL_CONDITION.search(clause):
         return "condition"
-    if (_CONDITION.search(clause) or considered or _IN_THEORY.search(clause)) and _SET_ASIDE.search(rest):
+    if considered and _SET_ASIDE.search(rest):
+        return "counterfactual"  # an option weighed and set aside: the whole clause, whatever leads it
+    if (_CONDITION.search(clause) or _IN_THEORY.search(clause)) and _SET_ASIDE.search(rest):
         return "condition"
     if _CONDITION.search(clause) and not rest.strip() and _NEXT_DENIES.search(rest_of_message()[:60]):
         return "condition"  # "If pre-training let you customize it cheaply, everyone would. It doesn't."
     if option and _DROPPED.search(f"{clause} {rest} {rest_of_message()}"):
-        return "condition"
+        return "counterfactual"  # "sure, we could fine-tune on the case files, but ... no": all of it
     return None

@@ -533,6 +533,23 @@ def best(text: str) -> str | None:
             "they wanted their own model from scratch, but after we talked they're happy with retrieval",
             None,
         ),
+        # From set AA: an option weighed and dropped is set aside whatever leads it ("sure, we could ..., but
+        # ... no"); "not how frozen weights work"; interns learn; "they thanked us", "I said that is ...".
+        (
+            "sure, we could fine-tune on the case files, but then the PII sits in the weights forever, no",
+            None,
+        ),
+        ("we could tell them it'll keep improving by itself, but that's not how frozen weights work", None),
+        ("the intern is picking up our jargon over time, it's adorable", None),
+        (
+            "procurement thought usage would be basically free; we added a token budget and they thanked us",
+            None,
+        ),
+        (
+            "they'd heard pre-training lets you shape everything. I said that is a nine-figure vendor job",
+            None,
+        ),
+        ("we could train it on their SOPs, but every SOP change means a retrain. retrieval it is.", None),
         # Markup is stripped before matching.
         (
             "<@U024BE7LH> <at>dosay</at> fine tuning is way too expensive :money_with_wings:",
