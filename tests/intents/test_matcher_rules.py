@@ -550,6 +550,17 @@ def best(text: str) -> str | None:
             None,
         ),
         ("we could train it on their SOPs, but every SOP change means a retrain. retrieval it is.", None),
+        # From set AB: "fine with a hosted model after the cost slide" answers; "... totally." and "cool cool"
+        # mock; "we *could* ..., except then ... pass." drops an option.
+        (
+            "the ministry wanted its own model from scratch, but after the cost slide they're fine with RAG",
+            None,
+        ),
+        ("cool cool, so we need to train a brand-new model to summarize a PDF. totally.", None),
+        (
+            "we *could* train it on the permit manuals, except then every amendment means a new run. pass.",
+            None,
+        ),
         # Markup is stripped before matching.
         (
             "<@U024BE7LH> <at>dosay</at> fine tuning is way too expensive :money_with_wings:",

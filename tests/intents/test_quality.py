@@ -52,8 +52,9 @@ MATCHER = Matcher(load_phrasebook())
         ("heldout-w.jsonl", 0.95, 0.88),
         ("heldout-y.jsonl", 0.95, 0.82),
         ("heldout-z.jsonl", 0.95, 0.88),
-        # The last held-out measure of 2026-12-01, run once before its own rules: a floor, not a target.
         ("heldout-aa.jsonl", 0.95, 0.82),
+        # The last held-out measure of 2026-12-01, run once before its own rules: a floor, not a target.
+        ("heldout-ab.jsonl", 0.95, 0.86),
     ],
 )
 def test_quality_bar(name: str, min_precision: float, min_recall: float) -> None:
