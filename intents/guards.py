@@ -488,7 +488,8 @@ _DROPPED = re.compile(
     _REJECTION
     + r"|\binstead\b|\bthen (?:remembered|realized|realised|thought better)\b|\bchanged (?:my|our) mind"
     r"|\b(?:rag|retrieval) is the (?:safer|better|right|smarter|cheaper) (?:call|bet|choice|option|route)\b"
-    r"|\bnot how .{0,40}\bworks?\b|\bno\W*$|\bpass\W*$|\bexcept (?:then|that)\b|\boff the table\b|\b(?:will"
+    r"|\bnot how .{0,40}\bworks?\b|\bno[.!\s]*$|\bpass[.!\s]*$|\bexcept (?:then|that)\b|\boff the table\b"
+    r"|\b(?:will"
     r"|would|does|did) not work\b"
     r"|\b(?:that is|so) a (?:no|hard no|pass)\b"
     r"|\bso no\b|\bhard pass\b"

@@ -561,6 +561,8 @@ def best(text: str) -> str | None:
             "we *could* train it on the permit manuals, except then every amendment means a new run. pass.",
             None,
         ),
+        # A tag question keeps the claim: "..., no?" is not an option dropped.
+        ("we could train it on your policies, no?", "train-on-documents"),
         # Markup is stripped before matching.
         (
             "<@U024BE7LH> <at>dosay</at> fine tuning is way too expensive :money_with_wings:",
