@@ -237,44 +237,37 @@ class _Handler(TeamsActivityHandler):
         self.bot = bot
         self.gateway = gateway
 
+    async def _dispatch(self, turn_context: TurnContext, kind: Kind) -> None:
+        await self.bot.on_activity(translate(turn_context.activity, kind), _Turn(turn_context, self.gateway))
+
     async def on_message_activity(self, turn_context: TurnContext) -> None:
         activity = turn_context.activity
         kind: Kind = "submit" if isinstance(activity.value, dict) and not activity.text else "message"
-        await self.bot.on_activity(translate(activity, kind), _Turn(turn_context, self.gateway))
+        await self._dispatch(turn_context, kind)
 
     async def on_teams_message_edit(self, turn_context: TurnContext) -> None:
-        await self.bot.on_activity(
-            translate(turn_context.activity, "edit"), _Turn(turn_context, self.gateway)
-        )
+        await self._dispatch(turn_context, "edit")
 
     async def on_installation_update_add(self, turn_context: TurnContext) -> None:
-        await self.bot.on_activity(
-            translate(turn_context.activity, "installed"), _Turn(turn_context, self.gateway)
-        )
+        await self._dispatch(turn_context, "installed")
 
     async def on_installation_update_remove(self, turn_context: TurnContext) -> None:
         # "remove", and "remove-upgrade" (an app upgrade that takes the bot out of the manifest)
-        await self.bot.on_activity(
-            translate(turn_context.activity, "removed"), _Turn(turn_context, self.gateway)
-        )
+        await self._dispatch(turn_context, "removed")
 
     async def on_teams_members_added_dispatch(
         self, members_added: list[ChannelAccount], team_info: Any, turn_context: TurnContext
     ) -> None:
         # No TeamsInfo.get_member round trips: all we need to know is whether the bot was added.
         if _includes_bot(turn_context.activity, members_added):
-            await self.bot.on_activity(
-                translate(turn_context.activity, "installed"), _Turn(turn_context, self.gateway)
-            )
+            await self._dispatch(turn_context, "installed")
 
     async def on_teams_members_removed_dispatch(
         self, members_removed: list[ChannelAccount], team_info: Any, turn_context: TurnContext
     ) -> None:
         # Other members leaving change nothing; the bot leaving is a removal.
         if _includes_bot(turn_context.activity, members_removed):
-            await self.bot.on_activity(
-                translate(turn_context.activity, "removed"), _Turn(turn_context, self.gateway)
-            )
+            await self._dispatch(turn_context, "removed")
 
 
 def _includes_bot(activity: Activity, members: list[ChannelAccount] | None) -> bool:
