@@ -89,7 +89,8 @@ _STRONG_META = re.compile(
     r"|\b[\w']+(?:-[\w']+){2,} (?:entry|card|phrase|line|row|slide|myth)\b|mapped to section\b"
     r"|scenario cards?\b|^correction\b|test case\b|where (?:someone|somebody|a buyer|the buyer|a user"
     r"|they) says\b"
-    r"|\bwalk(?:ing|ed)? (?:that|it|this) back\b|\bthe [\w-]+ entry\b|my mistake\b|(?:ready to|need to"
+    r"|\bwhoever wrote\b|\bunder wrong\b|\bwalk(?:ing|ed)? (?:that|it|this) back\b|\bthe [\w-]+ entry\b"
+    r"|my mistake\b|(?:ready to|need to"
     r"|going to|will"
     r"|should) counter\b|worth countering\b"
     r"|misspoke\b|i was wrong\b|i stand corrected\b|(?<!from )scratch that\b|catch(?:ing)? myself\b"
@@ -265,6 +266,7 @@ _ANSWERED = re.compile(
     r"|(?:he|she|they) (?:has|have|is|are) stopped\b|stopped saying\b"
     r"|(?:they|he|she) meant\b|(?:i|we) asked (?:whether|if|what)\b|(?:i|we) (?:have )?fixed\b"
     r"|remov\w* (?:that|the|this) line\b|(?:i|we) (?:have )?replaced\b|after we talked\b"
+    r"|answer (?:we|i) gave\b|(?:but|and) the (?:base|existing|stock) model (?:already|can|does|handles)\b"
     r"|(?:are|is|were|was) happy with (?:rag|retrieval|that|the|a)\b|\bnope\b|(?:was|were|is"
     r"|are) on board with\b|pushed for (?:rag"
     r"|retrieval)\b|(?:and|so) they agreed\b"
@@ -399,7 +401,8 @@ _MOCKING_OPENER = re.compile(
     r"|, just like (?:free|(?:the|my|our) (?:invoice|bill|budget|puppies|kittens))\b|\ba whole\W+(?:few|\$"
     r"|\d|one|two|three|four|five|several)|\bhow will .{0,30}\bever survive\b"
     r"|[,.]\s*(?:yep|sure|totally|genius|brilliant|great plan)\W*$|^\W*cool cool\b"
-    r"|\bhear me out\b|\bnext (?:someone|somebody|they|you)(?:'ll| will) (?:tell|say)\b|\bbetween friends\b"
+    r"|^\W*(?:love|gotta love|i love) (?:when|how)\b|\bgreat career move\b|\bhear me out\b|\bnext (?:someone"
+    r"|somebody|they|you)(?:'ll| will) (?:tell|say)\b|\bbetween friends\b"
     r"|\bwhat could (?:possibly )?go wrong\b|\bcouch cushions\b"
     # "sure, free inference, just like free puppies" (but "Sure, we can make the model yours" offers).
     r"|^\W*(?:oh,? )?(?:sure|right|totally|oh no|yes)[,!]+\s+(?!(?:we|i|you|they) (?:can|could|will|would)\b"
@@ -531,7 +534,7 @@ _TURNED_DOWN = re.compile(
     r"|idea|rush|clue|doubt))"
     r"|^\s*short answer\b.{0,80}\b(?:no|do not|don't)\b"
     r"|^\s*(?:maybe|perhaps|sure|technically|in theory)[, ]+but\b"
-    r"|^\s*only if\b"
+    r"|^\s*only (?:if|with|for)\b"
 )
 
 

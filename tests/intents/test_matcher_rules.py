@@ -563,6 +563,16 @@ def best(text: str) -> str | None:
         ),
         # A tag question keeps the claim: "..., no?" is not an option dropped.
         ("we could train it on your policies, no?", "train-on-documents"),
+        # From set AC: "whoever wrote ... under WRONG"; "but the base model already handles it"; "love when
+        # ... great career move"; "...? Only with $100M"; "Answer we gave: no".
+        (
+            "whoever wrote 'fine-tuning = training it on your data' on the whiteboard under WRONG, thanks",
+            None,
+        ),
+        ("a rep said we'd need to train a model for Spanish, but the base model already handles it", None),
+        ("love when a rep tells a CISO fine-tuning on PII is fine. great career move", None),
+        ("Pre-training as a customization route? Only with $100M and a research lab.", None),
+        ("Legal asked if the model would keep learning from chats. Answer we gave: no.", None),
         # Markup is stripped before matching.
         (
             "<@U024BE7LH> <at>dosay</at> fine tuning is way too expensive :money_with_wings:",
