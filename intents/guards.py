@@ -89,7 +89,8 @@ _STRONG_META = re.compile(
     r"|\b[\w']+(?:-[\w']+){2,} (?:entry|card|phrase|line|row|slide|myth)\b|mapped to section\b"
     r"|scenario cards?\b|^correction\b|test case\b|where (?:someone|somebody|a buyer|the buyer|a user"
     r"|they) says\b"
-    r"|\bwhoever wrote\b|\bunder wrong\b|\bwalk(?:ing|ed)? (?:that|it|this) back\b|\bthe [\w-]+ entry\b"
+    r"|\bgot flagged for\b|phrases? .{0,20}\bflagged\b|\bwhoever wrote\b|\bunder wrong\b|\bwalk(?:ing"
+    r"|ed)? (?:that|it|this) back\b|\bthe [\w-]+ entry\b"
     r"|my mistake\b|(?:ready to|need to"
     r"|going to|will"
     r"|should) counter\b|worth countering\b"
@@ -266,6 +267,7 @@ _ANSWERED = re.compile(
     r"|(?:he|she|they) (?:has|have|is|are) stopped\b|stopped saying\b"
     r"|(?:they|he|she) meant\b|(?:i|we) asked (?:whether|if|what)\b|(?:i|we) (?:have )?fixed\b"
     r"|remov\w* (?:that|the|this) line\b|(?:i|we) (?:have )?replaced\b|after we talked\b"
+    r"|(?:i|we) changed (?:it|that|this)\b|(?:that|which) settled it\b|(?:then|and) deleted (?:it|that)\b"
     r"|answer (?:we|i) gave\b|(?:but|and) the (?:base|existing|stock) model (?:already|can|does|handles)\b"
     r"|(?:are|is|were|was) happy with (?:rag|retrieval|that|the|a)\b|\bnope\b|(?:was|were|is"
     r"|are) on board with\b|pushed for (?:rag"
@@ -299,7 +301,8 @@ _ANSWERED = re.compile(
     r"|(?:moved|switched|pointed|nudged) (?:him|her|them|it|the project|the team)"
     r" (?:to|toward|towards|over)\b"
     r"|(?:he|she|they|the \w+) (?:conceded|came around|backed off|dropped it)\b"
-    r"|after (?:the |a |some )?(?:triage|demo|walkthrough|walk-through|call|explanation)\b.*"
+    r"|after (?:the |a |some |two |a few )?(?:triage|demo|walkthrough|walk-through|call|explanation"
+    r"|questions)\b.*"
     r"\b(?:really|actually|just|agreed|turned out|it is)\b)"
 )
 
@@ -401,7 +404,8 @@ _MOCKING_OPENER = re.compile(
     r"|, just like (?:free|(?:the|my|our) (?:invoice|bill|budget|puppies|kittens))\b|\ba whole\W+(?:few|\$"
     r"|\d|one|two|three|four|five|several)|\bhow will .{0,30}\bever survive\b"
     r"|[,.]\s*(?:yep|sure|totally|genius|brilliant|great plan)\W*$|^\W*cool cool\b"
-    r"|^\W*(?:love|gotta love|i love) (?:when|how)\b|\bgreat career move\b|\bhear me out\b|\bnext (?:someone"
+    r"|^\W*and i suppose\b|\bnothing says\b.{0,60}\blike\b|^\W*(?:love|gotta love|i love) (?:when|how)\b"
+    r"|\bgreat career move\b|\bhear me out\b|\bnext (?:someone"
     r"|somebody|they|you)(?:'ll| will) (?:tell|say)\b|\bbetween friends\b"
     r"|\bwhat could (?:possibly )?go wrong\b|\bcouch cushions\b"
     # "sure, free inference, just like free puppies" (but "Sure, we can make the model yours" offers).
@@ -469,7 +473,7 @@ _REJECTION = (
 # more sense".
 _CONSIDERED = re.compile(
     r"^(?:(?:ok|okay|so|and|well|honestly|tbh) )?(?:(?:i|we|they|he|she)(?: \w+)? )?"
-    r"(?:weighed|considered|consider|discussed|thought about|toyed with|looked at|explored|floated"
+    r"(?:weighed|considered|consider|discussed|drafted|thought about|toyed with|looked at|explored|floated"
     r"|entertained"
     r"|tempting to"
     r"|was tempted"
@@ -498,7 +502,8 @@ _DROPPED = re.compile(
     r"|\bso no\b|\bhard pass\b"
     r"|\bwhich is (?:exactly )?why it (?:does|is"
     r"|will) not\b"
-    r"|\bkills? (?:that|the|this) idea\b|\b(?:rag|retrieval) it is\b|\bnot worth it\b|\babsolutely not\b"
+    r"|\bscrap (?:that|it)\b|\b(?:then|and) deleted (?:it|that)\b|\bkills? (?:that|the|this) idea\b|\b(?:rag"
+    r"|retrieval) it is\b|\bnot worth it\b|\babsolutely not\b"
 )
 # An option on display: "... was on the whiteboard for a minute", "one option on the table was ...".
 _OPTION = re.compile(

@@ -573,6 +573,28 @@ def best(text: str) -> str | None:
         ("love when a rep tells a CISO fine-tuning on PII is fine. great career move", None),
         ("Pre-training as a customization route? Only with $100M and a research lab.", None),
         ("Legal asked if the model would keep learning from chats. Answer we gave: no.", None),
+        # From set AD: "I changed it", "that settled it", "after two questions it was really RAG", a draft
+        # deleted, "scrap that"; phrase reports; "and I suppose ..."; "nothing says ... like ..."; toddlers
+        # learn; a Visio model of the org chart.
+        (
+            "the intern wrote 'fine-tuning is basically training it on your data' in the draft, I changed it",
+            None,
+        ),
+        ("legal was worried it would learn from staff emails over time. it doesn't, that settled it", None),
+        (
+            "buyer asked to train it on their data; after two questions it was really RAG over their SOPs",
+            None,
+        ),
+        ("I drafted a version where we fine-tune on their complaint records, and then deleted it.", None),
+        (
+            "one option was training our own model for the grants tool, but retrieval is fine, scrap that",
+            None,
+        ),
+        ("Top three phrases reps got flagged for this month: fine-tuning is expensive.", None),
+        ("and I suppose fine-tuning will make it memorize the new tax code too", None),
+        ("nothing says 'we read the docs' like calling per-token pricing free", None),
+        ("my toddler learns three new words a day, it's wild", None),
+        ("they want to build their own model of the org chart in Visio", None),
         # Markup is stripped before matching.
         (
             "<@U024BE7LH> <at>dosay</at> fine tuning is way too expensive :money_with_wings:",
