@@ -56,6 +56,8 @@ MATCHER = Matcher(load_phrasebook())
         ("heldout-ab.jsonl", 0.95, 0.86),
         ("heldout-ac.jsonl", 0.95, 0.87),
         ("heldout-ad.jsonl", 0.95, 0.90),
+        # The last held-out measure of 2026-12-01, never used to change anything: a floor, not a target.
+        ("heldout-ae.jsonl", 0.91, 0.88),
     ],
 )
 def test_quality_bar(name: str, min_precision: float, min_recall: float) -> None:
