@@ -394,7 +394,7 @@ class _Message:
         # supposition it carries.
         self._attributed: dict[Segment, bool] = {}
         self._supposed: dict[Segment, str | None] = {}
-        self._answered_turns: set[int] = set()
+        self._answered_turns: set[int] | None = None  # computed on first use
 
     def _canonical_sentence(self, sentence: str) -> str:
         if sentence not in self._sentences:
@@ -446,9 +446,8 @@ class _Message:
 
     def _in_answered_turn(self, segment: Segment) -> bool:
         """The segment is in a pasted thread's turn that a later turn answers."""
-        if "answered-turns" not in self._flags:
+        if self._answered_turns is None:
             self._answered_turns = guards.thread_answered_lines(self.text)
-            self._flags["answered-turns"] = True
         if not self._answered_turns:
             return False
         probe = segment.text[:30]
