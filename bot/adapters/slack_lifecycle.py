@@ -27,15 +27,12 @@ def add_lifecycle(bolt: AsyncApp, dosay: Dosay, tracked: Tracker) -> None:
         if channel:
             await dosay.removed_from("slack", team_of(body), [channel], retry=True)
 
-    @bolt.event("channel_left")
     @tracked
-    async def on_channel_left(event: dict[str, Any], body: dict[str, Any]) -> None:
+    async def on_left(event: dict[str, Any], body: dict[str, Any]) -> None:
         await removed(body, str(event.get("channel") or ""))
 
-    @bolt.event("group_left")
-    @tracked
-    async def on_group_left(event: dict[str, Any], body: dict[str, Any]) -> None:
-        await removed(body, str(event.get("channel") or ""))
+    for name in ("channel_left", "group_left"):  # public and private channels: the same event body
+        bolt.event(name)(on_left)
 
     @bolt.event("member_left_channel")
     @tracked

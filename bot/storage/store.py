@@ -515,8 +515,8 @@ class Store:
         (a reference stored before migration 0003 has no team: saving it again fills it in)."""
         r = _REFS.c
         key = (r.platform == platform, r.workspace == workspace, r.channel == channel)
-        rows = self._run(lambda conn: conn.execute(select(r.team).where(*key)).all())
-        return bool(rows) and (team is None or rows[0].team == team)
+        row = self._run(lambda conn: conn.execute(select(r.team).where(*key)).first())
+        return row is not None and (team is None or row.team == team)
 
     # --- removal: dosay was removed from conversations or uninstalled ----------------------------------
 
